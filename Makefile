@@ -1,0 +1,33 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := demo.db
+QUESTION := 浙江、江苏两个省份是青海的援建省份吗
+
+.PHONY: demo test install dev clean
+
+$(BIN)/duikou: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/duikou
+
+$(VENV)/.dev: $(BIN)/duikou
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+dev: $(VENV)/.dev
+
+demo: install
+	rm -f $(DEMO_DB)
+	$(BIN)/duikou ingest examples/corpus --db $(DEMO_DB)
+	$(BIN)/duikou ask "$(QUESTION)" --db $(DEMO_DB)
+
+test: dev
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) .pytest_cache

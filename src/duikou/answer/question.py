@@ -1,0 +1,101 @@
+"""Parse a Chinese question into a type and the regions in their roles.
+
+Roles come from word order around the assistance verb: in "A是B的援建省份吗" and
+"A对口支援B吗" the regions before the verb are donors and those after are recipients.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from duikou.clean import clean_text
+from duikou.models import Mention, Region
+from duikou.regions import default_gazetteer
+
+VERB = re.compile(r"对口支援|对口援建|对口帮扶|结对帮扶|对口合作|扶贫协作|东西部协作|援建|支援|帮扶|援助|协作|结对|援疆|援藏|援青")
+# Event names that contain a place but are not a region in the question's roles.
+EVENT = re.compile(r"(汶川|玉树|芦山|舟曲)(特大)?地震")
+MEASURE_WORDS = {
+    "资金": "资金", "钱": "资金", "投资": "投资", "项目": "项目", "干部": "干部", "人才": "人才",
+    "销售": "销售", "采购": "销售", "就业": "就业", "培训": "培训", "脱贫": "脱贫",
+}
+
+
+@dataclass
+class ParsedQuestion:
+    text: str
+    kind: str  # yes_no | who_aids | aided_by | amount | regions
+    donors: list[Region] = field(default_factory=list)
+    recipients: list[Region] = field(default_factory=list)
+    measure: str | None = None
+
+
+def _inside(inner: Region, outer: Region) -> bool:
+    if not inner.code or not outer.code or inner.code == outer.code:
+        return False
+    if outer.level == "province":
+        return inner.code[:2] == outer.code[:2]
+    if outer.level == "prefecture":
+        return inner.code[:4] == outer.code[:4]
+    return False
+
+
+def _regions(mentions: list[Mention]) -> list[Region]:
+    """Distinct regions, where a place written right before a place inside it (新疆克州)
+    collapses to the inner one."""
+    out: list[Region] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt and nxt.start == m.end and _inside(nxt.region, m.region):
+            continue
+        if all((r.code or r.name) != (m.region.code or m.region.name) for r in out):
+            out.append(m.region)
+    return out
+
+
+RECIPIENT_ROLE = re.compile(r"的(对口)?(援建|支援|帮扶|援助|协作|结对)\S{0,2}(方|省份|省市|城市|地区|单位|省|市)")
+BY_WHOM = re.compile(r"由(谁|哪)")
+DIRECTION = re.compile(r"向|对(?!口)|给")
+WH = re.compile(r"谁|哪|什么地方")
+
+
+def parse_question(question: str) -> ParsedQuestion:
+    text, _ = clean_text(question.strip())
+    masked = EVENT.sub(lambda m: "＊" * len(m.group()), text)
+    verbs = list(VERB.finditer(masked))
+    mentions = [
+        m for m in default_gazetteer().find_mentions(masked)
+        if not m.why.startswith("programme-word") and not any(v.start() < m.end and m.start < v.end() for v in verbs)
+    ]
+    verb_at = verbs[0].start() if verbs else len(masked)
+    wh = WH.search(masked)
+    measure = next((v for k, v in MEASURE_WORDS.items() if k in masked), None)
+    role = RECIPIENT_ROLE.search(masked)
+    by_whom = BY_WHOM.search(masked)
+    if role or by_whom:
+        # "B的援建省份", "B由哪个省对口支援": B is the recipient, the others donors
+        cut = (role or by_whom).start()
+        is_at = masked.find("是")
+        low = is_at if role and 0 <= is_at < cut else -1
+        recipients = _regions([m for m in mentions if low < m.start and m.end <= cut])
+        donors = [r for r in _regions(mentions) if r not in recipients]
+    else:
+        toward = DIRECTION.search(masked)
+        split_at = toward.start() if toward and toward.start() < verb_at else verb_at
+        is_index = masked.find("是")
+        if 0 <= is_index < split_at:
+            split_at = is_index
+        donors = _regions([m for m in mentions if m.end <= split_at])
+        recipients = _regions([m for m in mentions if m.start >= split_at])
+    if re.search(r"多少|几个|几名|几人|金额|总额", masked):
+        kind = "amount"
+    elif wh and (by_whom or (role and not donors) or wh.start() < verb_at) and recipients:
+        kind = "who_aids"
+    elif wh and donors:
+        kind = "aided_by"
+    elif re.search(r"吗|么|是否|是不是|有没有", masked):
+        kind = "yes_no"
+    else:
+        kind = "regions"
+    return ParsedQuestion(question, kind, donors, recipients, measure)

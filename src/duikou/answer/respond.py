@@ -1,0 +1,215 @@
+"""Answer a parsed question from the store and the reference registry.
+
+Every statement is either backed by quotes from the corpus, labelled as an official
+arrangement from the registry, or said plainly to be not found in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from duikou import registry
+from duikou.answer.question import ParsedQuestion, parse_question
+from duikou.models import Region
+from duikou.store import Store
+from duikou.store.database import region_prefix
+
+PROGRAMME_HINTS = {
+    "援疆": "援疆", "新疆": "援疆", "援藏": "援藏", "西藏": "援藏", "援青": "援青",
+    "地震": "灾后重建", "灾后": "灾后重建", "东西部": "东西部协作", "扶贫协作": "东西部协作", "对口合作": "对口合作",
+}
+MAX_QUOTES = 3
+
+
+@dataclass
+class Fact:
+    donor: str
+    recipient: str
+    programme: str
+    since: int | None
+    documents: int  # distinct documents, reprints counted once
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    subject: str
+    verdict: str  # yes | no_evidence | official_only | found | not_found
+    statement: str
+    facts: list[Fact] = field(default_factory=list)
+    official: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    kind: str
+    summary: str
+    parts: list[Part] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["id"]].append(row)
+    facts = []
+    for group in grouped.values():
+        first = group[0]
+        clusters: dict[str, dict[str, Any]] = {}
+        for row in group:
+            clusters.setdefault(row["cluster"], row)
+        quotes = [
+            {"doc": r["source_id"], "doc_id": r["doc_id"], "url": r["url"], "quote": r["quote"].strip(),
+             "start": r["start"], "end": r["end"]}
+            for r in list(clusters.values())[:MAX_QUOTES]
+        ]
+        facts.append(Fact(first["donor_full"], first["recipient_full"], first["programme"], first["since"],
+                          len(clusters), quotes))
+    return sorted(facts, key=lambda f: -f.documents)
+
+
+def _official(arrangements: list[registry.Arrangement]) -> list[dict[str, Any]]:
+    return [asdict(a) for a in arrangements]
+
+
+def _programme_hint(question: str) -> str | None:
+    return next((p for word, p in PROGRAMME_HINTS.items() if word in question), None)
+
+
+def _names(regions: list[Region]) -> str:
+    return "、".join(r.full_name for r in regions)
+
+
+def _fact_line(f: Fact) -> str:
+    since = f"，{f.since}年起" if f.since else ""
+    return f"{f.donor} → {f.recipient}（{f.programme}{since}）"
+
+
+def _yes_no(q: ParsedQuestion, store: Store) -> Answer:
+    programme = _programme_hint(q.text) if not q.recipients else None
+    rprefix = [region_prefix(r) for r in q.recipients] or None
+    parts = []
+    for donor in q.donors or []:
+        rows = store.pairing_rows(donor=[region_prefix(donor)], recipient=rprefix, programme=programme)
+        facts = _facts(rows)
+        official = _official(registry.find([region_prefix(donor)], rprefix))
+        target = _names(q.recipients) or (f"{programme}对口地区" if programme else "任何地区")
+        if facts:
+            statement = f"是。本语料支持{donor.full_name}援助{target}：" + "；".join(_fact_line(f) for f in facts[:5]) + "。"
+            verdict = "yes"
+        else:
+            elsewhere = _facts(store.pairing_rows(donor=[region_prefix(donor)]))
+            statement = f"本语料未显示{donor.full_name}援助{target}。"
+            if elsewhere:
+                statement += "语料中" + donor.full_name + "的对口关系只有：" + "；".join(_fact_line(f) for f in elsewhere[:5]) + "。"
+            else:
+                statement += f"语料中没有{donor.full_name}作为援助方的记录。"
+            verdict = "official_only" if official else "no_evidence"
+            facts = elsewhere[:5]
+        if official:
+            statement += "【官方安排，非本语料证据】" + "；".join(
+                f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+        parts.append(Part(donor.full_name, verdict, statement, facts, official))
+    if not q.donors:
+        return Answer(q.text, q.kind, "没有在问题中识别出援助方地区，无法回答。", [])
+    summary = "；".join(f"{p.subject}：{'是' if p.verdict == 'yes' else '本语料未显示'}" for p in parts)
+    return Answer(q.text, q.kind, summary, parts)
+
+
+def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
+    """who_aids: who assists the recipients; aided_by: whom the donors assist."""
+    anchors = q.recipients if aids else q.donors
+    if not anchors:
+        return Answer(q.text, q.kind, "没有在问题中识别出地区，无法回答。", [])
+    parts = []
+    for anchor in anchors:
+        prefix = [region_prefix(anchor)]
+        others = [region_prefix(r) for r in (q.donors if aids else q.recipients)] or None
+        if aids:
+            rows = store.pairing_rows(recipient=prefix, donor=others)
+            official = _official(registry.find(others, prefix))
+        else:
+            rows = store.pairing_rows(donor=prefix, recipient=others)
+            official = _official(registry.find(prefix, others))
+        facts = _facts(rows)
+        names = sorted({f.donor if aids else f.recipient for f in facts}, key=lambda n: -sum(
+            f.documents for f in facts if (f.donor if aids else f.recipient) == n))
+        if facts:
+            role = "援助" if aids else "受援"
+            statement = f"本语料中{anchor.full_name}的{'援助方' if aids else '受援地'}：" + "、".join(names) + "。"
+            verdict = "found"
+            del role
+        else:
+            statement = f"本语料未显示{'谁援助' if aids else ''}{anchor.full_name}{'' if aids else '援助哪里'}。"
+            verdict = "official_only" if official else "not_found"
+        if official:
+            statement += "【官方安排，非本语料证据】" + "；".join(
+                f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+        parts.append(Part(anchor.full_name, verdict, statement, facts, official))
+    return Answer(q.text, q.kind, " ".join(p.statement.split("【")[0] for p in parts), parts)
+
+
+def _amount(q: ParsedQuestion, store: Store) -> Answer:
+    subjects = [region_prefix(r) for r in q.donors] or None
+    objects = [region_prefix(r) for r in q.recipients] or None
+    rows = store.claim_rows(subject=subjects, object_=objects)
+    if not rows and subjects and objects:  # the question may name only one side in the text
+        rows = store.claim_rows(subject=subjects) + store.claim_rows(object_=objects)
+    if q.measure:
+        rows = [r for r in rows if q.measure in r["measure"] or q.measure in r["quote"]]
+    year = re.search(r"(19|20)\d{2}", q.text)
+    if year:
+        rows = [r for r in rows if not r["period"] or year.group() in r["period"] or year.group() in r["quote"]]
+    seen: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault(r["id"], r)
+    claims = [
+        {"measure": r["measure"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
+         "period": r["period"], "subject": r["subject"], "object": r["object"],
+         "doc": r["source_id"], "quote": r["quote"].strip()}
+        for r in list(seen.values())[:8]
+    ]
+    who = _names(q.donors + q.recipients) or "问题中的地区"
+    if claims:
+        first = claims[0]
+        summary = f"本语料中与{who}相关的数字：{_format_value(first)}（{first['measure']}，{first['period'] or '时期未说明'}）等 {len(claims)} 条。"
+        part = Part(who, "found", summary, claims=claims)
+    else:
+        summary = f"本语料未找到{who}的相关金额或数量。"
+        part = Part(who, "not_found", summary)
+    return Answer(q.text, q.kind, summary, [part])
+
+
+def _format_value(claim: dict[str, Any]) -> str:
+    value, unit = claim["value"], claim["unit"]
+    if unit == "元" and value >= 1e8:
+        return f"{value / 1e8:g}亿元"
+    if unit == "元" and value >= 1e4:
+        return f"{value / 1e4:g}万元"
+    return f"{value:g}{unit}"
+
+
+def ask(question: str, store: Store) -> Answer:
+    q = parse_question(question)
+    if q.kind == "yes_no":
+        return _yes_no(q, store)
+    if q.kind == "who_aids":
+        return _who(q, store, aids=True)
+    if q.kind == "aided_by":
+        return _who(q, store, aids=False)
+    if q.kind == "amount":
+        return _amount(q, store)
+    if q.donors and q.recipients:
+        return _yes_no(q, store)
+    if q.recipients:
+        return _who(q, store, aids=True)
+    if q.donors:
+        return _who(q, store, aids=False)
+    return Answer(question, q.kind, "没有在问题中识别出地区，无法回答。", [])

@@ -1,0 +1,186 @@
+"""Character-level cleaning steps: each is a pure function ``text -> edits`` (or a 1:1 table).
+
+Why edits: the pipeline composes them in clean_text while keeping the offset map to the raw
+text exact (see tracked.py).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from importlib import resources
+
+from duikou.clean.tracked import Edit, Tracked
+
+# --- HTML left in scraped text -------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>"  # <p>, </p>, <br/>, <a href=...>
+    r"|<!--.{0,2000}?-->"  # comments
+    r"|<正>"  # CNKI abstract marker
+    r"|!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)"  # markdown image ![]()
+)
+
+
+def html_entities(text: str) -> list[Edit]:
+    """`&amp;` `&nbsp;` `&#20013;` -> the character (mapped to the raw '&')."""
+    edits: list[Edit] = []
+    for m in _ENTITY.finditer(text):
+        s = m.group()
+        value = html.unescape(s if s.endswith(";") else s + ";")
+        if value.endswith(";") and not s.endswith(";"):
+            continue  # not a known entity: leave the text alone
+        if len(value) != 1 or value == s:
+            continue
+        if value == "\xa0":
+            value = " "
+        edits.append((m.start(), m.end(), value))
+    return edits
+
+
+def html_tags(text: str) -> list[Edit]:
+    """Delete stray tags, comments, `<正>` and markdown images left in extracted text."""
+    return [(m.start(), m.end(), "") for m in _TAG.finditer(text)]
+
+
+# --- look-alike character noise ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def lookalike_table() -> dict[str, tuple[str, str]]:
+    """noisy char -> (intended char, following chars that block the replacement)."""
+    table: dict[str, tuple[str, str]] = {}
+    data = resources.files("duikou.clean").joinpath("data/lookalikes.tsv").read_text("utf-8")
+    for line in data.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or len(cols[0]) != 1 or len(cols[1]) != 1:
+            raise ValueError(f"bad lookalikes.tsv row: {line!r}")
+        table[cols[0]] = (cols[1], cols[2] if len(cols) > 2 else "")
+    return table
+
+
+@lru_cache(maxsize=1)
+def _lookalike_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(lookalike_table())) + "]")
+
+
+def lookalikes(text: str) -> list[Edit]:
+    """渻 -> 省, 覀 -> 西 … (table in data/lookalikes.tsv), unless a blocking char follows."""
+    table = lookalike_table()
+    edits: list[Edit] = []
+    for m in _lookalike_re().finditer(text):
+        target, blockers = table[m.group()]
+        nxt = text[m.end() : m.end() + 1]
+        if nxt and nxt in blockers:
+            continue
+        edits.append((m.start(), m.end(), target))
+    return edits
+
+
+# --- width and spaces ----------------------------------------------------------------------
+
+
+def _width_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for full, half in zip(range(0xFF10, 0xFF1A), "0123456789", strict=True):
+        table[full] = half
+    for full, half in zip(range(0xFF21, 0xFF3B), "ABCDEFGHIJKLMNOPQRSTUVWXYZ", strict=True):
+        table[full] = half
+    for full, half in zip(range(0xFF41, 0xFF5B), "abcdefghijklmnopqrstuvwxyz", strict=True):
+        table[full] = half
+    table[0xFF05] = "%"  # ％ next to numbers
+    table[0xFF0E] = "."  # ． decimal point
+    for space in (0x3000, 0xA0, 0x09, 0x0B, 0x0C, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)):
+        table[space] = " "
+    table[0x0D] = "\n"  # \r (\r\n pairs: the \n is deleted by line_endings)
+    table[0x2028] = "\n"
+    table[0x2029] = "\n"
+    return table
+
+
+WIDTH_TABLE = _width_table()
+"""Full-width digits/letters (and ％ ．) -> ASCII, every kind of space -> ' ', CR -> LF."""
+
+_CRLF = re.compile(r"\r\n")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]+")
+
+
+def line_endings(text: str) -> list[Edit]:
+    """Drop the CR of CRLF (a lone CR becomes LF through WIDTH_TABLE)."""
+    return [(m.start(), m.start() + 1, "") for m in _CRLF.finditer(text)]
+
+
+def invisible(text: str) -> list[Edit]:
+    """Zero-width spaces/joiners, BOMs and soft hyphens: invisible, but they break matching."""
+    return [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
+
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_PUNCT = "，。、；：！？）（《》“”‘’「」『』【】…—,.;:!?()"
+_SPACE_RUN = re.compile(r" {2,}")
+_SPACE_NEAR_PUNCT = re.compile(rf"(?<=[{_CJK}{_PUNCT}]) +(?=[{_PUNCT}])|(?<=[{_PUNCT}]) +(?=[{_CJK}])")
+
+
+def spaces(text: str) -> list[Edit]:
+    """Collapse runs of spaces to one; drop spaces around punctuation inside Chinese text.
+
+    Scraped pages pad punctuation (`干部 , 还有很多 。`); a single space between two Chinese
+    words is kept, because it often stands for a lost punctuation mark.
+    """
+    spans = [(m.start() + 1, m.end()) for m in _SPACE_RUN.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _SPACE_NEAR_PUNCT.finditer(text)]
+    return _merge_deletions(spans)
+
+
+_DOUBLE_COMMA = re.compile(r"[,，](?=[ ]?[,，、。；;：:！!？?])")
+
+
+def punctuation_noise(text: str) -> list[Edit]:
+    """`,,` `,、` `,。` (a comma injected before real punctuation) -> the real punctuation."""
+    return [(m.start(), m.end(), "") for m in _DOUBLE_COMMA.finditer(text)]
+
+
+def _merge_deletions(spans: list[tuple[int, int]]) -> list[Edit]:
+    edits: list[Edit] = []
+    for start, end in sorted(spans):
+        if edits and start <= edits[-1][1]:
+            if end > edits[-1][1]:
+                edits[-1] = (edits[-1][0], end, "")
+            continue
+        edits.append((start, end, ""))
+    return edits
+
+
+# --- traditional -> simplified -------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # noqa: ANN202 - opencc has no type stubs
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _convert_line_by_char(line: str) -> str:
+    conv = _t2s()
+    out = conv.convert(line)
+    if len(out) == len(line):
+        return out
+    return "".join(c if len(c) == 1 else ch for ch in line for c in (conv.convert(ch),))
+
+
+def to_simplified(tracked: Tracked) -> Tracked:
+    """OpenCC t2s, character for character so offsets stay valid.
+
+    Phrase-level conversion is used when it keeps the length (it does for almost all text);
+    a line where it would not is converted one character at a time.
+    """
+    text = tracked.text
+    out = _t2s().convert(text)
+    if len(out) != len(text):
+        out = "\n".join(_convert_line_by_char(line) for line in text.split("\n"))
+    return Tracked(out, tracked.offsets)

@@ -1,0 +1,266 @@
+"""The `duikou` command: a thin layer over library functions, one command per function.
+
+Exit codes: 0 success; 1 some inputs could not be read or processed (the rest were stored);
+2 usage error; 3 the database cannot be opened or is newer than this duikou.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from duikou.models import ReadError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="duikou (对口): an evidence-first database of China's counterpart assistance.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = typer.Option(None, "--db", help="SQLite path or SQLAlchemy URL (default ./duikou.db or $DUIKOU_DB)")
+JsonOption = typer.Option(False, "--json", help="machine-readable JSON output")
+
+EXIT_PARTIAL, EXIT_DATABASE = 1, 3
+
+
+def _store(db: Optional[str]):
+    from duikou.store import open_store
+    from duikou.store.database import SchemaVersionError
+
+    try:
+        return open_store(db)
+    except SchemaVersionError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_DATABASE)
+    except Exception as exc:  # SQLAlchemy raises many kinds for a bad URL or path
+        err.print(f"[red]error:[/] cannot open database {db or ''}: {exc}")
+        raise typer.Exit(EXIT_DATABASE)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _resolve(name: str) -> list[str]:
+    """Code prefixes for a region name given on the command line."""
+    from duikou.regions import default_gazetteer
+    from duikou.store.database import region_prefix
+
+    ranked = default_gazetteer().candidates(name)
+    if not ranked:
+        err.print(f"[red]error:[/] unknown region {name!r}")
+        raise typer.Exit(2)
+    return [region_prefix(ranked[0].region)]
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .jsonl .warc .warc.gz)"),
+           db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+    """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing)."""
+    from duikou.engines.local import ingest as run_ingest
+
+    store = _store(db)
+    total_bytes = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), TextColumn("{task.completed:.0f} pages"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=json_output or not err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def tick(item: Any) -> None:
+            if not isinstance(item, ReadError):
+                bar.advance(task)
+
+        report = run_ingest(paths, store, on_page=tick)
+    summary = report.as_dict()
+    summary["megabytes"] = round(total_bytes / 1e6, 3)
+    summary["totals"] = store.counts()
+    if json_output:
+        _print_json(summary)
+    else:
+        for e in report.errors:
+            err.print(f"[yellow]skipped[/] {e.path}: {e.reason}", markup=True)
+        out.print(f"{summary['files']} files, {report.pages} pages → {report.documents} documents: "
+                  f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged; "
+                  f"{report.pairings} pairing and {report.claims} claim evidence rows added; "
+                  f"{len(report.errors)} errors")
+        t = summary["totals"]
+        out.print(f"database: {t['documents']} documents ({t['distinct_documents']} distinct), "
+                  f"{t['pairings']} pairings, {t['claims']} claims")
+    if report.errors:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def ask(question: str, db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+    """Answer a question in Chinese, with evidence and what the corpus does not show."""
+    from duikou.answer import ask as run_ask
+    from duikou.answer.render import render_text
+
+    answer = run_ask(question, _store(db))
+    if json_output:
+        _print_json(answer.as_dict())
+    else:
+        out.print(render_text(answer), markup=False)
+
+
+@app.command()
+def pairings(donor: Optional[str] = typer.Option(None, help="donor region name, e.g. 江苏"),
+             recipient: Optional[str] = typer.Option(None, help="recipient region name, e.g. 青海"),
+             programme: Optional[str] = typer.Option(None, help="援疆 援藏 援青 东西部协作 灾后重建 对口合作 其他对口支援"),
+             db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+    """List pairings (donor → recipient) with the number of documents that state them."""
+    from duikou.answer.respond import _facts
+
+    store = _store(db)
+    rows = store.pairing_rows(donor=_resolve(donor) if donor else None,
+                              recipient=_resolve(recipient) if recipient else None, programme=programme)
+    facts = _facts(rows)
+    if json_output:
+        from dataclasses import asdict
+        _print_json([asdict(f) for f in facts])
+        return
+    for f in facts:
+        since = f" since {f.since}" if f.since else ""
+        out.print(f"{f.donor} → {f.recipient}  [{f.programme}{since}]  {f.documents} document(s)", markup=False)
+        for q in f.quotes[:1]:
+            out.print(f"    「{q['quote'][:120]}」 — {q['doc']}", markup=False)
+    out.print(f"{len(facts)} pairings")
+
+
+@app.command()
+def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
+           object_: Optional[str] = typer.Option(None, "--object", help="assisted region"),
+           measure: Optional[str] = typer.Option(None, help="e.g. 援助资金"),
+           db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+    """List reported figures (money, projects, cadres ...) with their quotes."""
+    store = _store(db)
+    rows = store.claim_rows(subject=_resolve(subject) if subject else None,
+                            object_=_resolve(object_) if object_ else None, measure=measure)
+    if json_output:
+        _print_json([{k: r[k] for k in ("measure", "value", "unit", "qualifier", "period", "subject", "object",
+                                         "source_id", "quote", "start", "end")} for r in rows])
+        return
+    for r in rows:
+        who = f"{r['subject'] or '?'} → {r['object'] or '?'}"
+        out.print(f"{r['measure']}: {r['value']:g} {r['unit']} ({r['qualifier'] or ''}{r['period'] or ''}) {who}  "
+                  f"— {r['source_id']}\n    「{r['quote'][:120]}」", markup=False)
+    out.print(f"{len(rows)} claim evidence rows")
+
+
+@app.command()
+def region(name: str, context: str = typer.Option("", help="text around the name, to resolve it"),
+           json_output: bool = JsonOption) -> None:
+    """Rank the divisions a name may denote, best first, with codes and reasons."""
+    from duikou.regions import default_gazetteer
+
+    try:
+        from duikou.regions.report import describe_candidates
+        rows = describe_candidates(name, context)
+    except ImportError:
+        rows = [{"code": c.region.code, "full_name": c.region.full_name, "level": c.region.level,
+                 "score": round(c.score, 3), "why": c.why} for c in default_gazetteer().candidates(name, context)]
+    if json_output:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print(f"no division is called {name!r}")
+        raise typer.Exit(1)
+    for row in rows:
+        extra = "  ".join(f"{k}={v}" for k, v in row.items() if k not in {"code", "full_name", "level", "why"})
+        why = row.get("why")
+        why = "; ".join(why) if isinstance(why, list) else (why or "")
+        out.print(f"{row['code'] or '-':>8}  {row['full_name']}  [{row['level']}]  {extra}  {why}", markup=False)
+
+
+@app.command()
+def export(what: str = typer.Argument("pairings", help="pairings or claims"),
+           format: str = typer.Option("jsonl", "--format", help="jsonl, csv or parquet"),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="file (default: stdout)"),
+           db: Optional[str] = DbOption) -> None:
+    """Export one row per piece of evidence (quote == clean text[start:end])."""
+    from duikou.exporting import export as run_export
+
+    if what not in {"pairings", "claims"}:
+        err.print(f"[red]error:[/] export what? {what!r} (pairings or claims)")
+        raise typer.Exit(2)
+    store = _store(db)
+    try:
+        if format == "parquet" or output:
+            if format == "parquet":
+                n = run_export(store, what, format, path=str(output) if output else None)
+            else:
+                with open(output, "w", encoding="utf-8", newline="") as f:  # type: ignore[arg-type]
+                    n = run_export(store, what, format, out=f)
+        else:
+            n = run_export(store, what, format, out=sys.stdout)
+    except (ValueError, RuntimeError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    err.print(f"{n} rows exported")
+
+
+@app.command()
+def stats(db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+    """Counts of documents, pairings, claims and evidence in the database."""
+    counts = _store(db).counts()
+    if json_output:
+        _print_json(counts)
+        return
+    for key, value in counts.items():
+        out.print(f"{key:>20}: {value}")
+
+
+@app.command("eval")
+def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
+                 pairings: Optional[Path] = typer.Option(None, help="gold_pairings.jsonl"),
+                 amounts: Optional[Path] = typer.Option(None, help="gold_amounts.jsonl"),
+                 questions: Optional[Path] = typer.Option(None, help="questions.jsonl"),
+                 errors: bool = typer.Option(False, "--errors", help="list every false positive and negative"),
+                 json_output: bool = JsonOption) -> None:
+    """Score extraction against gold labels (SPEC §5): precision, recall, F1, relevance accuracy."""
+    from duikou.evaluate.run import evaluate
+
+    result = evaluate(pages, pairings, amounts, questions)
+    if json_output:
+        if not errors:
+            for key in ("pairings", "amounts"):
+                if key in result:
+                    result[key] = {k: v for k, v in result[key].items() if not isinstance(v, list)}
+            if "questions" in result:
+                result["questions"].pop("outcomes", None)
+        _print_json(result)
+        return
+    rel = result["relevance"]
+    out.print(f"pages {result['pages']}, documents {result['documents']}")
+    out.print(f"relevance accuracy {rel['accuracy']:.3f} ({rel['total']} labelled; wrong: {', '.join(rel['wrong']) or 'none'})")
+    for key in ("pairings", "amounts"):
+        if key in result:
+            r = result[key]
+            out.print(f"{key:>9}: precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
+                      f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+            if errors:
+                for label in ("false_positives", "false_negatives"):
+                    for item in r.get(label, []):
+                        out.print(f"    {label[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
+    if "questions" in result:
+        q = result["questions"]
+        out.print(f"questions: {q['correct']}/{q['total']} answered with support")
+        if errors:
+            for o in q["outcomes"]:
+                if not o["correct"]:
+                    out.print(f"    wrong: {o['q']} → {o['summary']}", markup=False)
+
+
+@app.command()
+def serve(db: Optional[str] = DbOption, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web app and HTTP API (not in this release yet)."""
+    err.print("the web app is not built yet; see the open issues")
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Engines run the same per-document pipeline: `local` in this process, `spark` on a cluster."""

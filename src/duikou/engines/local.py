@@ -1,0 +1,59 @@
+"""The local engine: read files, run the pipeline on each page, store the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from duikou.models import RawPage, ReadError
+from duikou.pipeline import process_page
+from duikou.read import read_paths
+from duikou.store import Store
+
+
+@dataclass
+class IngestReport:
+    pages: int = 0
+    documents: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    pairings: int = 0
+    claims: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": len(self.files), "pages": self.pages, "documents": self.documents,
+            "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
+            "pairing_evidence_added": self.pairings, "claim_evidence_added": self.claims,
+            "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
+        }
+
+
+def ingest(paths: Iterable[str | Path], store: Store,
+           on_page: Callable[[RawPage | ReadError], None] | None = None) -> IngestReport:
+    """Ingest files or folders; a bad file is reported and the run goes on."""
+    report = IngestReport()
+    for item in read_paths(paths):
+        report.files.add(item.path.split(":")[0] if isinstance(item, ReadError) else item.path)
+        if isinstance(item, ReadError):
+            report.errors.append(item)
+        else:
+            report.pages += 1
+            try:
+                processed = process_page(item)
+            except Exception as exc:  # a pipeline bug on one page must not stop the run
+                report.errors.append(ReadError(f"{item.path} [{item.source_id}]", f"processing failed: {exc!r}"))
+                processed = []
+            for doc in processed:
+                result = store.add(doc)
+                report.documents += 1
+                setattr(report, result.status, getattr(report, result.status) + 1)
+                report.pairings += result.pairings
+                report.claims += result.claims
+        if on_page:
+            on_page(item)
+    return report

@@ -1,0 +1,83 @@
+"""`duikou eval`: ingest gold pages into a temporary store and compare with the gold files
+(SPEC §5). Pairings and amounts are scored at page level (`doc` = the page id)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from duikou import settings
+from duikou.answer import ask
+from duikou.engines.local import ingest
+from duikou.exporting import claim_records, pairing_records
+from duikou.store import Store, open_store
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def relevance_accuracy(store: Store, pages: list[dict[str, Any]]) -> dict[str, Any]:
+    best: dict[str, float] = {}
+    for doc in store.documents():
+        best[doc["source_id"]] = max(best.get(doc["source_id"], 0.0), doc["relevance"])
+    labelled = [p for p in pages if "relevant" in p]
+    wrong = [p["id"] for p in labelled if (best.get(str(p["id"]), 0.0) >= settings.RELEVANCE_THRESHOLD) != bool(p["relevant"])]
+    total = len(labelled)
+    return {"accuracy": (total - len(wrong)) / total if total else None, "total": total, "wrong": wrong}
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _question_correct(question: dict[str, Any], answer: dict[str, Any]) -> bool:
+    """A lenient, explicit check: the answer must cite a supporting document and name the
+    regions (or figures) the gold answer names."""
+    cited = {q["doc"] for part in answer["parts"] for fact in part["facts"] for q in fact["quotes"]}
+    cited |= {c["doc"] for part in answer["parts"] for c in part["claims"]}
+    text = json.dumps(answer, ensure_ascii=False)
+    if question["type"] == "amount":
+        gold_numbers = {float(n) for n in NUMBER.findall(question["answer"])}
+        values = {c["value"] for part in answer["parts"] for c in part["claims"]}
+        shown = {v / 1e8 for v in values} | {v / 1e4 for v in values} | values
+        return any(abs(g - v) <= 0.005 * max(g, 1e-9) for g in gold_numbers for v in shown)
+    if question["type"] == "yes_no":
+        gold_yes = question["answer"].lstrip().startswith(("是", "江苏:是")) or ":是" in question["answer"][:20]
+        said_yes = any(p["verdict"] == "yes" for p in answer["parts"])
+        return gold_yes == said_yes
+    wanted = [r for r in question.get("regions", [])]
+    support = set(question.get("support_docs", []))
+    return bool(cited & support) and any(r in text for r in wanted)
+
+
+def evaluate(pages: str | Path, pairings: str | Path | None = None, amounts: str | Path | None = None,
+             questions: str | Path | None = None) -> dict[str, Any]:
+    from duikou.evaluate.pairings import score_pairings
+    from duikou.extract.score import score_amounts
+
+    page_rows = read_jsonl(pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "eval.db"))
+        report = ingest([pages], store)
+        result: dict[str, Any] = {"pages": len(page_rows), "documents": report.documents,
+                                  "relevance": relevance_accuracy(store, page_rows)}
+        if pairings:
+            result["pairings"] = score_pairings(list(pairing_records(store)), read_jsonl(pairings))
+        if amounts:
+            result["amounts"] = score_amounts(list(claim_records(store)), read_jsonl(amounts))
+        if questions:
+            rows = read_jsonl(questions)
+            outcomes = []
+            for q in rows:
+                answer = ask(q["q"], store).as_dict()
+                outcomes.append({"q": q["q"], "type": q["type"], "correct": _question_correct(q, answer),
+                                 "summary": answer["summary"]})
+            right = sum(o["correct"] for o in outcomes)
+            result["questions"] = {"accuracy": right / len(rows) if rows else None, "total": len(rows),
+                                   "correct": right, "outcomes": outcomes}
+        store.engine.dispose()
+    return result

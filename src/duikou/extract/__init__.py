@@ -1,0 +1,1 @@
+"""Extract: pairings (who assists whom) and claims (with what), each with exact evidence."""

@@ -1,0 +1,133 @@
+"""Period parsing: turn the time expression governing a figure into "YYYY" or "YYYY-YYYY".
+
+Reports date figures relative to plans (十三五), to the article (今年, 去年, 三年来) or
+with explicit ranges (2019年至2022年, 2016年以来). Relative expressions need the
+document's publication date; without it they give None rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from duikou.extract.numbers import normalize_digits, parse_cn_numeral
+
+#: Five-year plans (五年规划/计划).
+FIVE_YEAR_PLANS = {
+    "六五": (1981, 1985), "七五": (1986, 1990), "八五": (1991, 1995), "九五": (1996, 2000),
+    "十五": (2001, 2005), "十一五": (2006, 2010), "十二五": (2011, 2015),
+    "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030),
+}
+
+_YEAR = r"((?:19|20)\d\d)"
+_CN_NUM = r"[一二两三四五六七八九十百\d]{1,4}"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("plan", re.compile(r"[“\"‘]?(十[一二三四五]五)[”\"’]?(?:规划|计划|期间|时期|以来|至今|末|初)?")),
+    ("plan", re.compile(r"[“\"‘](十五|[六七八九]五)[”\"’](?:规划|计划|期间|时期|以来|至今|末|初)?"
+                        r"|(?<![十\d])(十五|[六七八九]五)(?:规划|计划|期间|时期)")),
+    ("range", re.compile(_YEAR + r"\s*年?\s*(?:[至到~\-－—–]+|年至|年到)\s*" + _YEAR + r"\s*年?")),
+    ("since", re.compile(r"(?:自|从|截至)?" + _YEAR + r"\s*年(?:[0-9一二三四五六七八九十]{1,2}月(?:份)?)?(?:以来|至今|起|开始|来)")),
+    ("until", re.compile(r"(?:截至|截止|到|至)" + _YEAR + r"\s*年")),
+    ("year", re.compile(_YEAR + r"\s*年(?![代级])")),
+    ("relative", re.compile(r"(今年|去年|前年|明年|上年|当年|本年)")),
+    ("span", re.compile(r"(?:近|这|过去)?(" + _CN_NUM + r")\s*(?:年来|年间|年中|年里|载)")),
+    ("plan_years", re.compile(r"(" + _CN_NUM + r")年内")),
+]
+
+_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+
+
+def pub_year(published: str | None) -> int | None:
+    """Year of an ISO-ish publication date ('2019-02-18', '2019年2月18日', '2019')."""
+    if not published:
+        return None
+    m = re.search(r"(19|20)\d\d", normalize_digits(published))
+    return int(m.group()) if m else None
+
+
+def guess_published(text: str, head: int = 600) -> str | None:
+    """A date written near the top of a page (bylines carry it); None when there is none.
+
+    Used only when the caller has no publication date, to resolve 今年/去年.
+    """
+    m = _DATE_RE.search(normalize_digits(text[:head]))
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _span_years(token: str) -> int | None:
+    token = normalize_digits(token)
+    if token.isdigit():
+        return int(token)
+    v = parse_cn_numeral(token)
+    return int(v) if v else None
+
+
+def _resolve(kind: str, m: re.Match[str], year: int | None) -> str | None:
+    if kind == "plan":
+        a, b = FIVE_YEAR_PLANS[next(g for g in m.groups() if g)]
+        if ("至今" in m.group(0) or "以来" in m.group(0)) and year and year >= a:
+            return f"{a}-{year}"
+        return f"{a}-{b}"
+    if kind == "range":
+        a, b = int(m.group(1)), int(m.group(2))
+        return f"{a}-{b}" if a < b else str(a)
+    if kind == "since":
+        a = int(m.group(1))
+        if m.group(0).startswith("截至"):
+            return str(a)
+        return f"{a}-{year}" if year and year > a else str(a)
+    if kind in ("until", "year"):
+        return m.group(1)
+    if kind == "relative":
+        if year is None:
+            return None
+        offset = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[m.group(1)]
+        return str(year + offset)
+    if kind == "span":
+        n = _span_years(m.group(1))
+        if not n or n > 80 or year is None:
+            return None
+        return f"{year - n}-{year}"
+    if kind == "plan_years":
+        n = _span_years(m.group(1))
+        if not n or n > 20 or year is None:
+            return None
+        return f"{year}-{year + n - 1}"
+    return None
+
+
+def find_periods(text: str, published: str | None = None) -> list[tuple[int, int, str]]:
+    """Every period expression in text as (start, end, period), sorted, non-overlapping."""
+    year = pub_year(published)
+    norm = normalize_digits(text)
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(norm):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = _resolve(kind, m, year)
+            if value is None:
+                continue
+            found.append((m.start(), m.end(), value))
+            taken.append((m.start(), m.end()))
+    return sorted(found)
+
+
+def parse_period(text: str, published: str | None = None) -> str | None:
+    """The period stated in a phrase: the last (closest to the figure) expression found.
+
+    >>> parse_period("“十三五”期间")
+    '2016-2020'
+    >>> parse_period("2019年至2021年")
+    '2019-2021'
+    >>> parse_period("今年", "2019-02-18")
+    '2019'
+    """
+    found = find_periods(text, published)
+    return found[-1][2] if found else None

@@ -1,0 +1,250 @@
+"""The Store: one object over one database, used by the CLI, the web app and the API alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
+from duikou.settings import database_url
+from duikou.store import schema as s
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer duikou."""
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    status: str  # added | unchanged | replaced
+    doc_id: str
+    pairings: int = 0
+    claims: int = 0
+
+
+def _region_key(code: str | None, name: str) -> str:
+    return code or f"name:{name}"
+
+
+def _pairing_key(p: Pairing) -> str:
+    return "|".join((_region_key(p.donor.code, p.donor.name), _region_key(p.recipient.code, p.recipient.name), p.programme))
+
+
+def _claim_key(c: Claim) -> str:
+    parts = [
+        _region_key(c.subject.code, c.subject.name) if c.subject else "",
+        _region_key(c.object.code, c.object.name) if c.object else "",
+        c.measure, f"{c.value:.6g}", c.unit, c.period or "", c.qualifier or "",
+    ]
+    return "|".join(parts)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._migrate()
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        s.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+            if row is None:
+                conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+            elif int(row[0]) > s.SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"database schema version {row[0]} is newer than this duikou ({s.SCHEMA_VERSION})"
+                )
+
+    # -- writing ----------------------------------------------------------------------------
+    def add(self, processed: ProcessedDocument) -> StoreResult:
+        """Store one document with its facts in one transaction; idempotent by content hash."""
+        doc = processed.document
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                select(s.documents.c.id, s.documents.c.content_hash).where(s.documents.c.doc_id == doc.doc_id)
+            ).first()
+            if existing and existing.content_hash == processed.content_hash:
+                return StoreResult("unchanged", doc.doc_id)
+            status = "added"
+            if existing:
+                self._forget_document(conn, existing.id)
+                status = "replaced"
+            cluster = conn.execute(
+                select(s.documents.c.cluster).where(s.documents.c.content_hash == processed.content_hash).limit(1)
+            ).scalar() or doc.doc_id
+            document_id = conn.execute(insert(s.documents).values(
+                doc_id=doc.doc_id, source_id=doc.source_id, path=doc.path, url=doc.url, title=doc.title,
+                published=doc.published, relevance=doc.relevance, content_hash=processed.content_hash,
+                cluster=cluster, raw_text=doc.raw_text, text=doc.text,
+            )).inserted_primary_key[0]
+            n_pairings = sum(
+                self._add_pairing(conn, document_id, doc.offsets, p) for p in processed.pairings
+            )
+            n_claims = sum(self._add_claim(conn, document_id, doc.offsets, c) for c in processed.claims)
+        return StoreResult(status, doc.doc_id, n_pairings, n_claims)
+
+    def _forget_document(self, conn: Connection, document_id: int) -> None:
+        conn.execute(delete(s.pairing_evidence).where(s.pairing_evidence.c.document_id == document_id))
+        conn.execute(delete(s.claim_evidence).where(s.claim_evidence.c.document_id == document_id))
+        conn.execute(delete(s.documents).where(s.documents.c.id == document_id))
+        orphans = select(s.pairing_evidence.c.pairing_id)
+        conn.execute(delete(s.pairings).where(s.pairings.c.id.not_in(orphans)))
+        conn.execute(delete(s.claims).where(s.claims.c.id.not_in(select(s.claim_evidence.c.claim_id))))
+
+    @staticmethod
+    def _evidence_values(document_id: int, offsets: list[int], ev: Evidence) -> dict[str, Any]:
+        return dict(
+            document_id=document_id, start=ev.start, end=ev.end,
+            raw_start=offsets[ev.start], raw_end=offsets[ev.end] if ev.end < len(offsets) else offsets[-1],
+            quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence,
+        )
+
+    def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing) -> int:
+        key = _pairing_key(p)
+        pid = conn.execute(select(s.pairings.c.id).where(s.pairings.c.key == key)).scalar()
+        if pid is None:
+            pid = conn.execute(insert(s.pairings).values(
+                key=key, donor_code=p.donor.code, donor=p.donor.name, donor_full=p.donor.full_name,
+                recipient_code=p.recipient.code, recipient=p.recipient.name,
+                recipient_full=p.recipient.full_name, programme=p.programme, level=p.level,
+                since=p.since, until=p.until,
+            )).inserted_primary_key[0]
+        elif p.since is not None:
+            conn.execute(update(s.pairings).where(s.pairings.c.id == pid).where(
+                (s.pairings.c.since.is_(None)) | (s.pairings.c.since > p.since)).values(since=p.since))
+        dup = conn.execute(select(s.pairing_evidence.c.id).where(
+            s.pairing_evidence.c.pairing_id == pid, s.pairing_evidence.c.document_id == document_id,
+            s.pairing_evidence.c.start == p.evidence.start, s.pairing_evidence.c.end == p.evidence.end,
+        )).first()
+        if dup:
+            return 0
+        conn.execute(insert(s.pairing_evidence).values(
+            pairing_id=pid, since=p.since, until=p.until,
+            **self._evidence_values(document_id, offsets, p.evidence),
+        ))
+        return 1
+
+    def _add_claim(self, conn: Connection, document_id: int, offsets: list[int], c: Claim) -> int:
+        key = _claim_key(c)
+        cid = conn.execute(select(s.claims.c.id).where(s.claims.c.key == key)).scalar()
+        if cid is None:
+            cid = conn.execute(insert(s.claims).values(
+                key=key, subject_code=c.subject.code if c.subject else None,
+                subject=c.subject.full_name if c.subject else None,
+                object_code=c.object.code if c.object else None,
+                object=c.object.full_name if c.object else None,
+                measure=c.measure, value=c.value, unit=c.unit, qualifier=c.qualifier,
+                period=c.period, status=c.status,
+            )).inserted_primary_key[0]
+        dup = conn.execute(select(s.claim_evidence.c.id).where(
+            s.claim_evidence.c.claim_id == cid, s.claim_evidence.c.document_id == document_id,
+            s.claim_evidence.c.start == c.evidence.start, s.claim_evidence.c.end == c.evidence.end,
+        )).first()
+        if dup:
+            return 0
+        conn.execute(insert(s.claim_evidence).values(claim_id=cid, **self._evidence_values(document_id, offsets, c.evidence)))
+        return 1
+
+    # -- reading ----------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            def n(table: Any) -> int:
+                return conn.execute(select(func.count()).select_from(table)).scalar_one()
+            return {
+                "documents": n(s.documents),
+                "distinct_documents": conn.execute(select(func.count(func.distinct(s.documents.c.cluster)))).scalar_one(),
+                "relevant_documents": conn.execute(select(func.count()).select_from(s.documents).where(
+                    s.documents.c.relevance >= _threshold())).scalar_one(),
+                "pairings": n(s.pairings),
+                "pairing_evidence": n(s.pairing_evidence),
+                "claims": n(s.claims),
+                "claim_evidence": n(s.claim_evidence),
+            }
+
+    def pairing_rows(self, donor: list[str] | None = None, recipient: list[str] | None = None,
+                     programme: str | None = None) -> list[dict[str, Any]]:
+        """Pairings with their evidence; donor/recipient filter by code prefixes (a province
+        code selects everything inside it)."""
+        p, e, d = s.pairings, s.pairing_evidence, s.documents
+        query = (
+            select(p, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
+                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published)
+            .join(e, e.c.pairing_id == p.c.id).join(d, d.c.id == e.c.document_id)
+            .order_by(p.c.donor_code, p.c.recipient_code, p.c.id, d.c.doc_id, e.c.start)
+        )
+        if programme:
+            query = query.where(p.c.programme == programme)
+        rows = [dict(r._mapping) for r in self._execute(query)]
+        return [r for r in rows if _matches(r["donor_code"], donor) and _matches(r["recipient_code"], recipient)]
+
+    def claim_rows(self, subject: list[str] | None = None, object_: list[str] | None = None,
+                   measure: str | None = None) -> list[dict[str, Any]]:
+        c, e, d = s.claims, s.claim_evidence, s.documents
+        query = (
+            select(c, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
+                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published)
+            .join(e, e.c.claim_id == c.c.id).join(d, d.c.id == e.c.document_id)
+            .order_by(c.c.id, d.c.doc_id, e.c.start)
+        )
+        if measure:
+            query = query.where(c.c.measure == measure)
+        rows = [dict(r._mapping) for r in self._execute(query)]
+        return [r for r in rows if _matches(r["subject_code"], subject) and _matches(r["object_code"], object_)]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id)).first()
+        return dict(row._mapping) if row else None
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        for row in self._execute(select(s.documents).order_by(s.documents.c.id)):
+            yield dict(row._mapping)
+
+    def _execute(self, query: Any) -> Any:
+        with self.engine.connect() as conn:
+            return _Rows(conn.execute(query).fetchall())
+
+
+class _Rows(list):
+    def first(self) -> Any:
+        return self[0] if self else None
+
+
+def _threshold() -> float:
+    from duikou.settings import RELEVANCE_THRESHOLD
+    return RELEVANCE_THRESHOLD
+
+
+def _matches(code: str | None, prefixes: list[str] | None) -> bool:
+    if not prefixes:
+        return True
+    return code is not None and any(code.startswith(pref) for pref in prefixes)
+
+
+def region_prefix(region: Region) -> str:
+    """The code prefix that selects a region and everything inside it."""
+    code = region.code or ""
+    if region.level == "province":
+        return code[:2]
+    if region.level == "prefecture":
+        return code[:4]
+    return code
+
+
+def open_store(db: str | None = None) -> Store:
+    url = database_url(db)
+    engine = create_engine(url, future=True)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return Store(engine)

@@ -1,0 +1,104 @@
+"""Database schema (SQLAlchemy Core), portable between SQLite and PostgreSQL.
+
+A pairing or claim is one fact; every document that states it adds an evidence row, so
+reprints add sources, never facts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(512), nullable=False, unique=True),
+    Column("source_id", String(512), nullable=False, index=True),
+    Column("path", Text, nullable=False, default=""),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", String(32)),
+    Column("relevance", Float, nullable=False, default=0.0),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("cluster", String(512), nullable=False, index=True),  # doc_id of the first copy
+    Column("raw_text", Text, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+pairings = Table(
+    "pairings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(256), nullable=False, unique=True),
+    Column("donor_code", String(16)),
+    Column("donor", String(128), nullable=False),
+    Column("donor_full", String(256), nullable=False),
+    Column("recipient_code", String(16)),
+    Column("recipient", String(128), nullable=False),
+    Column("recipient_full", String(256), nullable=False),
+    Column("programme", String(16), nullable=False),
+    Column("level", String(32)),
+    Column("since", Integer),
+    Column("until", Integer),
+)
+
+pairing_evidence = Table(
+    "pairing_evidence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairings.id"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("raw_start", Integer, nullable=False),
+    Column("raw_end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("extractor", String(64), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("since", Integer),
+    Column("until", Integer),
+    UniqueConstraint("pairing_id", "document_id", "start", "end", name="uq_pairing_evidence"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, unique=True),
+    Column("subject_code", String(16)),
+    Column("subject", String(128)),
+    Column("object_code", String(16)),
+    Column("object", String(128)),
+    Column("measure", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("qualifier", String(16)),
+    Column("period", String(32)),
+    Column("status", String(16)),
+)
+
+claim_evidence = Table(
+    "claim_evidence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("raw_start", Integer, nullable=False),
+    Column("raw_end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("extractor", String(64), nullable=False),
+    Column("confidence", Float, nullable=False),
+    UniqueConstraint("claim_id", "document_id", "start", "end", name="uq_claim_evidence"),
+)
+
+Index("ix_pairings_donor", pairings.c.donor_code)
+Index("ix_pairings_recipient", pairings.c.recipient_code)

@@ -1,0 +1,50 @@
+from duikou.answer import ask
+from duikou.answer.question import parse_question
+
+
+def names(regions):
+    return [r.name for r in regions]
+
+
+def test_donors_before_shi_and_recipient_before_de():
+    q = parse_question("山东、福建两个省份是宁夏的援建省份吗")
+    assert q.kind == "yes_no"
+    assert names(q.donors) == ["山东省", "福建省"]
+    assert names(q.recipients) == ["宁夏回族自治区"]
+
+
+def test_who_aids_with_a_nested_place():
+    q = parse_question("谁对口支援新疆伊犁哈萨克自治州?")
+    assert q.kind == "who_aids"
+    assert names(q.recipients) == ["伊犁哈萨克自治州"]
+
+
+def test_aided_by_and_recipient_by_you():
+    assert parse_question("上海市对口支援新疆哪些县?").kind == "aided_by"
+    q = parse_question("青海玉树州由哪个省市对口支援?")
+    assert q.kind == "who_aids" and names(q.recipients) == ["玉树藏族自治州"]
+
+
+def test_amount_question():
+    q = parse_question("2018年苏州向铜仁投入了多少帮扶资金?")
+    assert q.kind == "amount" and q.measure == "资金"
+    assert names(q.donors) == ["苏州市"] and names(q.recipients) == ["铜仁市"]
+
+
+def test_seed_question_on_examples(example_store):
+    answer = ask("浙江、江苏两个省份是青海的援建省份吗", example_store)
+    parts = {p.subject: p for p in answer.parts}
+    assert parts["江苏省"].verdict == "yes"
+    recipients = {f.recipient for f in parts["江苏省"].facts}
+    assert any(r.startswith("青海省") for r in recipients)
+    quotes = [q for f in parts["江苏省"].facts for q in f.quotes]
+    assert any("01_jiangsu_qinghai" in q["doc"] and "青海" in q["quote"] for q in quotes)
+    zhejiang = parts["浙江省"]
+    assert zhejiang.verdict != "yes"
+    assert "本语料未显示浙江省援助青海省" in zhejiang.statement
+    assert "官方安排" in zhejiang.statement  # the registry row, labelled as not from the corpus
+
+
+def test_unknown_region_gives_a_plain_answer(example_store):
+    answer = ask("它是谁的援建方吗", example_store)
+    assert "无法回答" in answer.summary

@@ -1,0 +1,88 @@
+import json
+
+from typer.testing import CliRunner
+
+from duikou.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_seed_corpus_end_to_end(shared_corpus, tmp_path):
+    db = tmp_path / "seeds.db"
+    pages = shared_corpus / "seeds" / "pages.jsonl"
+    first = run("ingest", pages, "--db", db, "--json")
+    assert first.exit_code == 0, first.output
+    counts = json.loads(run("stats", "--db", db, "--json").output)
+    assert counts["documents"] >= 5 and counts["pairings"] > 0
+    second = json.loads(run("ingest", pages, "--db", db, "--json").output)
+    assert second["added"] == 0 and second["unchanged"] == second["documents"]
+    assert json.loads(run("stats", "--db", db, "--json").output) == counts
+
+    answer = run("ask", "浙江、江苏两个省份是青海的援建省份吗", "--db", db, "--json")
+    data = json.loads(answer.output)
+    parts = {p["subject"]: p for p in data["parts"]}
+    assert parts["江苏省"]["verdict"] == "yes"
+    cited = {q["doc"] for f in parts["江苏省"]["facts"] for q in f["quotes"]}
+    assert cited & {"s000", "s001"}
+    assert parts["浙江省"]["verdict"] != "yes"
+
+    text = run("ask", "浙江、江苏两个省份是青海的援建省份吗", "--db", db)
+    assert "本语料未显示浙江省" in text.output
+
+
+def test_export_quotes_match_clean_text(shared_corpus, tmp_path):
+    from duikou.store import open_store
+
+    db = tmp_path / "seeds.db"
+    run("ingest", shared_corpus / "seeds" / "pages.jsonl", "--db", db)
+    out = run("export", "--format", "jsonl", "--db", db)
+    assert out.exit_code == 0
+    rows = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
+    assert rows
+    store = open_store(str(db))
+    for row in rows:
+        doc = store.document(row["doc_id"])
+        assert doc["text"][row["start"]:row["end"]] == row["quote"]
+        assert set(row) >= {"doc", "donor", "donor_code", "recipient", "recipient_code", "programme", "since",
+                            "quote", "start", "end"}
+
+
+def test_bad_files_are_reported_and_good_ones_stored(tmp_path):
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "gb.txt").write_bytes("江苏省对口支援青海省海南藏族自治州,援青干部奔赴高原。".encode("gb18030"))
+    db = tmp_path / "x.db"
+    result = run("ingest", tmp_path, "--db", db)
+    assert result.exit_code == 1  # documented: some inputs could not be read, the rest stored
+    assert "binary.txt" in result.output and "empty.txt" in result.output
+    rows = json.loads(run("pairings", "--db", db, "--json").output)
+    assert any(r["recipient"] == "青海省海南藏族自治州" for r in rows), rows
+    from duikou.store import open_store
+
+    docs = list(open_store(str(db)).documents())
+    assert len(docs) == 1 and "江苏省对口支援" in docs[0]["text"]
+
+
+def test_export_csv_and_unknown_format(example_store, tmp_path):
+    db = example_store.engine.url.database
+    out = tmp_path / "p.csv"
+    assert run("export", "--format", "csv", "-o", out, "--db", db).exit_code == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("doc,doc_id,donor")
+    assert run("export", "--format", "xml", "--db", db).exit_code == 2
+
+
+def test_region_command_lists_candidates():
+    result = run("region", "鼓楼区", "--json")
+    rows = json.loads(result.output)
+    assert len(rows) >= 3 and list(rows[0])[0] == "code"
+
+
+def test_pairings_filters(example_store):
+    db = example_store.engine.url.database
+    rows = json.loads(run("pairings", "--donor", "浙江", "--db", db, "--json").output)
+    assert rows and all(r["donor"].startswith("浙江省") for r in rows)
