@@ -69,3 +69,20 @@ def test_newer_schema_is_refused(tmp_path):
         conn.execute(update(schema.meta).values(value=str(schema.SCHEMA_VERSION + 1)))
     with pytest.raises(SchemaVersionError):
         open_store(path)
+
+
+def test_near_duplicate_reprints_share_a_cluster(store):
+    from dataclasses import replace
+
+    from duikou.clean.dedup import minhash_signature
+
+    body = "江苏省对口支援青海省海南藏族自治州已经十年,援青干部在共和县、贵德县和同德县修建学校与医院,帮助牧民发展畜牧业和乡村旅游。"
+    first = processed("site-a", "原文:" + body)
+    second = processed("site-b", "转载自某网站:" + body + "(完)")
+    first = replace(first, minhash=minhash_signature(first.document.text))
+    second = replace(second, minhash=minhash_signature(second.document.text))
+    store.add(first)
+    store.add(second)
+    clusters = {d["doc_id"]: d["cluster"] for d in store.documents()}
+    assert clusters == {"site-a": "site-a", "site-b": "site-a"}
+    assert store.counts()["distinct_documents"] == 1

@@ -10,6 +10,7 @@ import hashlib
 
 from duikou import settings
 from duikou.clean import clean_text, relevance_score, split_articles
+from duikou.clean.dedup import minhash_signature
 from duikou.extract.pairings import extract_pairings
 from duikou.models import Document, ProcessedDocument, RawPage
 from duikou.regions import default_gazetteer
@@ -53,7 +54,8 @@ def process_document(document: Document) -> ProcessedDocument:
         pairings = extract_pairings(document.text, mentions, document.published)
         if extract_claims is not None:
             claims = extract_claims(document.text, mentions, document.published)
-    return ProcessedDocument(document, mentions, pairings, claims, content_hash(document.raw_text))
+    return ProcessedDocument(document, mentions, pairings, claims, content_hash(document.raw_text),
+                             minhash_signature(document.text))
 
 
 def process_page(page: RawPage) -> list[ProcessedDocument]:

@@ -62,9 +62,7 @@ def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
     facts = []
     for group in grouped.values():
         first = group[0]
-        clusters: dict[str, dict[str, Any]] = {}
-        for row in group:
-            clusters.setdefault(row["cluster"], row)
+        clusters = _distinct_sources(group)
         quotes = [
             {"doc": r["source_id"], "doc_id": r["doc_id"], "url": r["url"], "quote": r["quote"].strip(),
              "start": r["start"], "end": r["end"]}
@@ -73,6 +71,27 @@ def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
         facts.append(Fact(first["donor_full"], first["recipient_full"], first["programme"], first["since"],
                           len(clusters), quotes))
     return sorted(facts, key=lambda f: -f.documents)
+
+
+def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One row per independent source: reprint clusters, further merged when two clusters
+    quote the very same sentence (a paragraph reprinted inside different articles)."""
+    from duikou.clean.dedup import normalise
+
+    by_quote: dict[str, str] = {}
+    merged: dict[str, str] = {}
+    for row in rows:
+        cluster = merged.get(row["cluster"], row["cluster"])
+        key = normalise(row["quote"])
+        if key in by_quote and by_quote[key] != cluster:
+            merged[cluster] = by_quote[key]
+            cluster = by_quote[key]
+        by_quote.setdefault(key, cluster)
+        merged.setdefault(row["cluster"], cluster)
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        out.setdefault(merged[row["cluster"]], row)
+    return out
 
 
 def _official(arrangements: list[registry.Arrangement]) -> list[dict[str, Any]]:

@@ -17,9 +17,10 @@ from duikou.clean.tracked import Edit, Tracked
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>"  # <p>, </p>, <br/>, <a href=...>
-    r"|<!--.{0,2000}?-->"  # comments
-    r"|<正>"  # CNKI abstract marker
+    r"<(?:/?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?"  # <p>, </p>, <br/>, <a href=...>
+    r"|!--.{0,2000}?--"  # comments
+    r"|正)>"  # CNKI abstract marker <正>
+    r"|/(?:p|div|span|li|td|tr|h[1-6])>"  # a closing tag that lost its '<' (checked below)
     r"|!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)"  # markdown image ![]()
 )
 
@@ -42,7 +43,14 @@ def html_entities(text: str) -> list[Edit]:
 
 def html_tags(text: str) -> list[Edit]:
     """Delete stray tags, comments, `<正>` and markdown images left in extracted text."""
-    return [(m.start(), m.end(), "") for m in _TAG.finditer(text)]
+    if "<" not in text and ">" not in text and "![" not in text:
+        return []
+    edits: list[Edit] = []
+    for m in _TAG.finditer(text):
+        if text[m.start()] == "/" and m.start() and (text[m.start() - 1].isascii() and text[m.start() - 1].isalpha()):
+            continue  # part of a URL path like a/p>, not a broken tag
+        edits.append((m.start(), m.end(), ""))
+    return edits
 
 
 # --- look-alike character noise ------------------------------------------------------------
@@ -75,7 +83,10 @@ def lookalikes(text: str) -> list[Edit]:
     for m in _lookalike_re().finditer(text):
         target, blockers = table[m.group()]
         nxt = text[m.end() : m.end() + 1]
-        if nxt and nxt in blockers:
+        if blockers == "*":
+            if not ("\u3400" <= nxt <= "\u9fff"):
+                continue
+        elif nxt and nxt in blockers:
             continue
         edits.append((m.start(), m.end(), target))
     return edits
@@ -104,6 +115,7 @@ def _width_table() -> dict[int, str]:
 
 WIDTH_TABLE = _width_table()
 """Full-width digits/letters (and ％ ．) -> ASCII, every kind of space -> ' ', CR -> LF."""
+WIDTH_CHARS = re.compile("[" + re.escape("".join(map(chr, WIDTH_TABLE))) + "]")
 
 _CRLF = re.compile(r"\r\n")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]+")
@@ -119,10 +131,13 @@ def invisible(text: str) -> list[Edit]:
     return [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
 
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_PUNCT = "，。、；：！？）（《》“”‘’「」『』【】…—,.;:!?()"
-_SPACE_RUN = re.compile(r" {2,}")
-_SPACE_NEAR_PUNCT = re.compile(rf"(?<=[{_CJK}{_PUNCT}]) +(?=[{_PUNCT}])|(?<=[{_PUNCT}]) +(?=[{_CJK}])")
+_PUNCT = frozenset("，。、；：！？）（《》“”‘’「」『』【】…—,.;:!?()")
+_FULL_PUNCT = frozenset("，。、；：！？）」』】”")
+_SPACES = re.compile(r" +")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def spaces(text: str) -> list[Edit]:
@@ -131,9 +146,21 @@ def spaces(text: str) -> list[Edit]:
     Scraped pages pad punctuation (`干部 , 还有很多 。`); a single space between two Chinese
     words is kept, because it often stands for a lost punctuation mark.
     """
-    spans = [(m.start() + 1, m.end()) for m in _SPACE_RUN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _SPACE_NEAR_PUNCT.finditer(text)]
-    return _merge_deletions(spans)
+    edits: list[Edit] = []
+    n = len(text)
+    for m in _SPACES.finditer(text):
+        start, end = m.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < n else ""
+        drop_all = before in _FULL_PUNCT or (
+            (after in _PUNCT and (before in _PUNCT or _is_cjk(before)))
+            or (before in _PUNCT and _is_cjk(after))
+        )
+        if drop_all:
+            edits.append((start, end, ""))
+        elif end - start > 1:
+            edits.append((start + 1, end, ""))
+    return edits
 
 
 _DOUBLE_COMMA = re.compile(r"[,，](?=[ ]?[,，、。；;：:！!？?])")
@@ -142,17 +169,6 @@ _DOUBLE_COMMA = re.compile(r"[,，](?=[ ]?[,，、。；;：:！!？?])")
 def punctuation_noise(text: str) -> list[Edit]:
     """`,,` `,、` `,。` (a comma injected before real punctuation) -> the real punctuation."""
     return [(m.start(), m.end(), "") for m in _DOUBLE_COMMA.finditer(text)]
-
-
-def _merge_deletions(spans: list[tuple[int, int]]) -> list[Edit]:
-    edits: list[Edit] = []
-    for start, end in sorted(spans):
-        if edits and start <= edits[-1][1]:
-            if end > edits[-1][1]:
-                edits[-1] = (edits[-1][0], end, "")
-            continue
-        edits.append((start, end, ""))
-    return edits
 
 
 # --- traditional -> simplified -------------------------------------------------------------

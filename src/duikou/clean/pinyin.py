@@ -13,9 +13,20 @@ from duikou.clean.tracked import Edit
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
-PINYIN_NOISE = re.compile(rf"[(（]\s?{_SYLLABLE}(?:\s{_SYLLABLE}){{0,3}}\s?[)）]")
+PINYIN_NOISE = re.compile(
+    rf"[(（](?:\s?{_SYLLABLE}(?:\s{_SYLLABLE}){{0,3}}\s?[)）]"
+    # an annotation cut off by the end of a truncated page: `地区(q` at the end of a line
+    rf"|[a-zü{_TONED}]{{1,6}}(?=\n|$))"
+)
 
 
 def pinyin_noise(text: str) -> list[Edit]:
-    """Delete every `(pīnyīn)` annotation."""
-    return [(m.start(), m.end(), "") for m in PINYIN_NOISE.finditer(text)]
+    """Delete every `(pīnyīn)` annotation (and one cut off at the end of a line)."""
+    edits: list[Edit] = []
+    for m in PINYIN_NOISE.finditer(text):
+        if m.group()[-1] not in ")）":
+            prev = text[m.start() - 1] if m.start() else ""
+            if not ("\u3400" <= prev <= "\u9fff"):
+                continue
+        edits.append((m.start(), m.end(), ""))
+    return edits

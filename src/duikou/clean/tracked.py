@@ -8,6 +8,7 @@ raw offsets of the first k, and a 1:1 translation keeps all offsets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -64,8 +65,11 @@ def run(step: Callable[[str], list[Edit]], text: str) -> str:
     return apply_edits(Tracked.of(text), step(text)).text
 
 
-def translate(tracked: Tracked, table: dict[int, str]) -> Tracked:
-    """1:1 character mapping (str.translate speed); offsets unchanged."""
+def translate(tracked: Tracked, table: dict[int, str], gate: re.Pattern[str] | None = None) -> Tracked:
+    """1:1 character mapping; offsets unchanged. `gate` (a class of the table's characters)
+    skips the work when none occurs."""
+    if gate is not None and gate.search(tracked.text) is None:
+        return tracked
     out = tracked.text.translate(table)
     if len(out) != len(tracked.text):  # a table entry mapped to != 1 char: refuse silently
         raise ValueError("translation tables must map one character to one character")

@@ -19,6 +19,9 @@ from duikou.models import Claim, Evidence, Mention, Region
 
 #: Claims whose evidence confidence is below this are not emitted.
 MIN_CONFIDENCE = 0.5
+#: Head, item and household counts below this describe individuals (a team, one visit), not
+#: programme totals, and are not emitted.
+MIN_COUNT = 10
 #: Longest left context (characters) searched for a measure word.
 MAX_LEFT = 40
 #: Longest right context searched (e.g. "15.36亿元援藏资金").
@@ -30,6 +33,7 @@ MAX_QUOTE = 160
 PART_PENALTY = 0.35
 
 SENTENCE_END = "。！？!?；;\n"
+FULL_STOP = "。！？!?\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 
 
@@ -72,13 +76,17 @@ def load_units() -> dict[str, tuple[str, str]]:
     return {r[0]: (r[1], r[2]) for r in _data_lines("units.tsv")}
 
 
+#: A unit character that starts a longer word is not a unit: 项目 (80项目), 人民币, 名单.
+_UNIT_GUARDS = {"项": "(?!目)", "項": "(?!目)", "人": "(?!民)", "名": "(?!单|称|义|列|牌)"}
+
+
 @lru_cache(maxsize=1)
 def quantity_re() -> re.Pattern[str]:
     """number, hedge, magnitude, hedge, unit (元 or a count unit from units.tsv)."""
     surfaces = sorted(load_units(), key=len, reverse=True)
-    unit_alt = "|".join(re.escape(s) + ("(?!目)" if s in ("项", "項") else "") for s in surfaces)
+    unit_alt = "|".join(re.escape(s) + _UNIT_GUARDS.get(s, "") for s in surfaces)
     return re.compile(
-        rf"(?P<num>{NUMBER_PATTERN})(?P<h1>[多余哆来])?(?P<mag>[十百千]?[万亿]{{0,2}})"
+        rf"(?P<num>{NUMBER_PATTERN})(?P<h1>[多余哆来])?(?P<mag>[十百千]?[万亿萬億]{{0,2}})"
         rf"(?P<h2>[多余哆])?(?:(?P<money>元)|(?P<unit>{unit_alt}))"
     )
 
@@ -95,6 +103,7 @@ class _Quantity:
 
 
 def _find_quantities(norm: str) -> list[_Quantity]:
+    """Every number-with-unit in the text that could be a figure (no measure check yet)."""
     out: list[_Quantity] = []
     for m in quantity_re().finditer(norm):
         num = m.group("num")
@@ -102,7 +111,7 @@ def _find_quantities(norm: str) -> list[_Quantity]:
         # part of a code, phone number, URL, range (20—40万元) or an ordinal/vague amount
         if prev and (prev.isascii() and (prev.isalnum() or prev in ".-/_~")):
             continue
-        if prev in "第数几上—–－~～" or (prev == "-" ):
+        if prev in "第数几上—–－~～":
             continue
         if not re.search(r"[\d一二两三四五六七八九壹贰叁肆伍陆柒捌玖]", num):
             continue  # 千余个, 百余人, 近百亿: a bare magnitude is rhetoric, not a figure
@@ -117,35 +126,39 @@ def _find_quantities(norm: str) -> list[_Quantity]:
                 continue
             value *= magnitude(m.group("mag"))
             unit, kind = load_units()[m.group("unit")]
-            if not re.search(r"\d", num) and value < 10:
-                continue  # 一个, 两名: idiom, not a figure
+            if kind in ("person", "item", "household") and value < MIN_COUNT:
+                continue  # 一个, 两名, 6名援青干部: individuals, not a programme total
         hedge = bool(m.group("h1") or m.group("h2"))
         out.append(_Quantity(m.start(), m.end(), value, unit, kind, hedge, m.group("unit") or "元"))
     return out
 
 
-def _bounds(text: str, pos: int, stops: str) -> tuple[int, int]:
-    start = pos
-    while start > 0 and text[start - 1] not in stops:
-        start -= 1
-    end = pos
-    while end < len(text) and text[end] not in stops:
-        end += 1
-    return start, end
+def _bounds(text: str, pos: int, stops: str, limit: int = 400) -> tuple[int, int]:
+    """[start, end) of the stretch around pos delimited by stops, at most `limit` each side
+    (scraped pages can lose all punctuation; a run-on "sentence" must not cost O(n))."""
+    floor = max(0, pos - limit)
+    ceil = min(len(text), pos + limit)
+    start = max(floor, max(text.rfind(c, floor, pos) + 1 for c in stops))
+    ends = [i for i in (text.find(c, pos, ceil) for c in stops) if i >= 0]
+    return start, min(ends, default=ceil)
 
 
-def _classify(left: str, clause_left: str, right: str, sentence: str, kind: str) -> tuple[str, float] | None:
+def _classify(
+    left: str, clause_left: str, right: str, clause_right: str, sentence: str, kind: str
+) -> tuple[str, float] | None:
     """(measure, confidence) for a figure of this kind; ("-", 0) when blocked, None when unknown.
 
-    Block rows look at the whole clause before the figure; measure rows only at the text
-    since the previous figure, so "项目273个,援疆资金18.12亿元" gives each its own measure.
+    Block rows look at the whole clause around the figure; measure rows only at the text
+    since the previous figure and up to the next, so "项目273个,援疆资金18.12亿元" gives
+    each figure its own measure.
     """
     for rule in load_measures():
         if rule.kind != kind:
             continue
-        lft = clause_left if rule.measure == "-" else left
+        block = rule.measure == "-"
+        lft, rgt = (clause_left, clause_right) if block else (left, right)
         hit = (rule.side in ("L", "A") and rule.pattern.search(lft)) or (
-            rule.side in ("R", "A") and rule.pattern.search(right)
+            rule.side in ("R", "A") and rule.pattern.search(rgt)
         )
         if not hit:
             continue
@@ -160,9 +173,35 @@ _PLACE_RE = re.compile(r"[\u4e00-\u9fff](?:省|市|县|区|州|地区|盟|旗)(?
 
 def _names_place(span: str, mentions: list[Mention], offset: int) -> bool:
     """Whether a phrase names a region (a mention inside it, or a place-name suffix)."""
-    if any(offset <= mn.start and mn.end <= offset + len(span) for mn in mentions):
-        return True
+    end = offset + len(span)
+    for mn in mentions[_first_at(mentions, offset):]:
+        if mn.start >= end:
+            break
+        if mn.end <= end and len(mn.surface) > 1:
+            return True  # (one-character abbreviations, 疆 in 援疆资金, name a programme)
     return bool(_PLACE_RE.search(span))
+
+
+_LIST_HEAD_RE = re.compile(r"(?:援助|帮扶|援建|支援|援疆|援藏|援青|协作)资金")
+_EXAMPLE_RE = re.compile(r"以[^，,。；;]{1,12}为例|比如|例如")
+_SHARE_RE = re.compile(r"^[^。！？!?；;]{0,12}?占[^。！？!?；;]{0,12}?(?:%|％|比重|比例|以上|成)")
+
+
+def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention]) -> bool:
+    """Whether a figure is a part of a total stated just before (其中…, (含…), …占总…%).
+
+    Parts that name a recipient (其中支援拉萨市资金…) are kept: they are the recipient's total.
+    """
+    f_start = _bounds(norm, q_start, FULL_STOP)[0]
+    before = norm[f_start:q_start]
+    marks = list(re.finditer(r"其中|[(（]含", before))
+    if marks:
+        mark = marks[-1]
+        tail = before[mark.end():]
+        closed = mark.group().endswith("含") and re.search(r"[)）]", tail)
+        if not closed and not _names_place(tail, mentions, f_start + mark.end()):
+            return True
+    return bool(_SHARE_RE.search(norm[q_end:q_end + 30]))
 
 
 _QUALIFIERS = [
@@ -173,6 +212,7 @@ _QUALIFIERS = [
 
 
 def _qualifier(left: str, right: str, hedge: bool, sentence_left: str) -> str | None:
+    """近/约/超过/多 from the words hugging the number, else 累计/计划 from the sentence."""
     for name, pattern in _QUALIFIERS:
         if pattern.search(left.rstrip("达了共计为")) or pattern.search(left):
             return name
@@ -182,50 +222,73 @@ def _qualifier(left: str, right: str, hedge: bool, sentence_left: str) -> str | 
         return "约"
     if re.search(r"累计|总计|合计|共计", sentence_left):
         return "累计"
-    if re.search(r"计划|拟|预计|力争|将", left):
+    if re.search(r"计划(?![内外])|拟|预计|力争|将", left):
         return "计划"
     return None
 
 
 def _status(context: str) -> str | None:
+    """Project stage stated in the figure's clause: 建成 > 开工 > 确定 (the furthest wins)."""
     if re.search(r"建成|完工|竣工|完成建设", context):
         return "建成"
     if re.search(r"开工", context):
         return "开工"
-    if re.search(r"确定|落实", context):
+    if re.search(r"确定", context):
         return "确定"
     return None
 
 
-_OBJECT_MARK = re.compile(r"(?:支援|援助|援建|帮扶|协作|向|对|在|援|助力|支持|到|赴|进)$")
+def _first_at(mentions: list[Mention], pos: int) -> int:
+    """Index of the first mention starting at or after pos (mentions are sorted by start)."""
+    lo, hi = 0, len(mentions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if mentions[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+_OBJECT_MARK = re.compile(r"(?:支援|援助|援建|帮扶|协作|向|对|在|援|助力|支持|到|赴|进|与|结对|带动)的?$")
 
 
 def _parties(mentions: list[Mention], s_start: int, q_start: int, text: str) -> tuple[Region | None, Region | None]:
     """Subject (donor) and object (recipient) among the regions named before the figure.
 
-    A region right after a giving word (支援, 援助, 帮扶, 向, 在 …) is the recipient; a region
-    elsewhere is the donor. The closest one of each kind wins.
+    Adjacent mentions (西藏林芝, 陕西延安) form one chain that names its last, most specific
+    region. A chain right after a giving word (支援, 援助, 帮扶, 向, 在, 与 …) is the
+    recipient; any other chain is the donor. The closest chain of each kind wins.
     """
-    subject = obj = None
-    for mn in mentions:
-        if mn.start < s_start or mn.end > q_start:
+    chains: list[list[Mention]] = []
+    for mn in mentions[_first_at(mentions, s_start):]:
+        if mn.start >= q_start:
+            break
+        if mn.end > q_start:
             continue
-        before = text[max(s_start, mn.start - 4):mn.start]
-        if _OBJECT_MARK.search(before):
-            obj = mn.region
+        if len(mn.surface) == 1 and text[mn.start - 1:mn.start] == "援":
+            continue  # 援疆 / 援藏 / 援青 name the programme
+        if chains and text[chains[-1][-1].end:mn.start] in ("", "、"):
+            chains[-1].append(mn)
         else:
-            subject = mn.region
+            chains.append([mn])
+    subject = obj = None
+    for chain in chains:
+        head = chain[0]
+        before = text[max(s_start, head.start - 5):head.start]
+        if _OBJECT_MARK.search(before):
+            obj = chain[-1].region
+        else:
+            subject = chain[-1].region
     if subject is not None and obj is not None and subject.code and subject.code == obj.code:
         subject = None
     return subject, obj
 
 
-def _period_for(periods: list[tuple[int, int, str]], s_start: int, q_start: int, s_end: int) -> str | None:
+def _period_for(periods: list[tuple[int, int, str]], s_start: int, q_start: int) -> str | None:
+    """The closest period stated before the figure in its sentence (later ones govern later figures)."""
     before = [p for p in periods if s_start <= p[0] and p[1] <= q_start]
-    if before:
-        return before[-1][2]
-    inside = [p for p in periods if s_start <= p[0] and p[1] <= s_end]
-    return inside[0][2] if inside else None
+    return before[-1][2] if before else None
 
 
 def _evidence_span(text: str, s_start: int, s_end: int, q_start: int, q_end: int) -> tuple[int, int]:
@@ -263,7 +326,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
     quantities = _find_quantities(norm)
     claims: list[Claim] = []
     prev_end = 0
-    for q in quantities:
+    for i, q in enumerate(quantities):
         s_start, s_end = _bounds(norm, q.start, SENTENCE_END)
         c_start, c_end = _bounds(norm, q.start, CLAUSE_END)
         left_start = max(c_start, prev_end if prev_end <= q.start else c_start, q.start - MAX_LEFT)
@@ -274,23 +337,32 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
             right_end = nxt.start()
         right = norm[q.end - len(q.unit_surface):right_end]
         prev_end = q.end
-        found = _classify(left, norm[c_start:q.start], right, norm[s_start:s_end], q.kind)
-        if found is None and q.kind == "money":
+        # block rows see the clause up to the next figure of the same kind
+        same = c_end
+        for j in range(i + 1, len(quantities)):
+            if quantities[j].start >= c_end:
+                break
+            if quantities[j].kind == q.kind:
+                same = quantities[j].start
+                break
+        clause_right = norm[q.end - len(q.unit_surface):min(c_end, same)]
+        found = _classify(left, norm[c_start:q.start], right, clause_right, norm[s_start:s_end], q.kind)
+        if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm[s_start:q.start]):
             # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
-            if re.search(r"(?:援助|帮扶|援建|支援|援疆|援藏|援青|协作)资金", norm[s_start:q.start]):
-                found = ("援助资金", 0.5)
-        if found is not None and found[0] == "-":
-            continue
-        if found is None:
+            found = ("援助资金", 0.5)
+        if found is None or found[0] == "-":
             continue
         measure, confidence = found
-        part = re.search(r"其中|[(（]含", norm[s_start:q.start])
-        if part and not _names_place(norm[s_start + part.end():q.start], mentions, s_start + part.end()):
-            confidence -= PART_PENALTY  # a breakdown of a total just stated (其中用于…)
+        if _is_part(norm, q.start, q.end, mentions):
+            confidence -= PART_PENALTY  # a breakdown of a total just stated (其中…)
+        if _EXAMPLE_RE.search(norm[_bounds(norm, q.start, FULL_STOP)[0]:q.start]):
+            continue  # 以延安市为例: one facility's figures illustrate, they do not total
         if confidence < MIN_CONFIDENCE:
             continue
         e_start, e_end = _evidence_span(norm, s_start, s_end, q.start, q.end)
-        subject, obj = _parties(mentions, s_start, q.start, norm)
+        # parts of a sentence joined by ；share its subject and period
+        f_start = _bounds(norm, q.start, FULL_STOP)[0]
+        subject, obj = _parties(mentions, f_start, q.start, norm)
         claims.append(
             Claim(
                 measure=measure,
@@ -300,7 +372,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 subject=subject,
                 object=obj,
                 qualifier=_qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q.start]),
-                period=_period_for(periods, s_start, q.start, s_end),
+                period=_period_for(periods, f_start, q.start),
                 status=_status(norm[c_start:c_end]),
             )
         )

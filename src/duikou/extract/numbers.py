@@ -63,9 +63,15 @@ def parse_cn_numeral(s: str) -> float | None:
     s = s.strip()
     if not s:
         return None
-    if all(ch in CN_DIGITS for ch in s) and len(s) > 1:
-        # digit-by-digit (e.g. 二〇二〇) — a year or code, read positionally
-        return float("".join(str(CN_DIGITS[ch]) for ch in s))
+    if not any(ch in CN_DIGITS or ch in CN_SMALL_UNITS for ch in s):
+        return None  # a bare 万 or 亿 is a word, not a number
+    if all(ch in CN_DIGITS for ch in s):
+        if len(s) == 1:
+            return float(CN_DIGITS[s])
+        if len(s) >= 3:
+            # digit-by-digit (e.g. 二〇二〇) — a year or code, read positionally
+            return float("".join(str(CN_DIGITS[ch]) for ch in s))
+        return None  # 一二, 三四: a list or an approximation, not a number
     total = 0.0
     rest = s
     for big_chars, factor in (("亿億", 100_000_000), ("万萬", 10_000)):

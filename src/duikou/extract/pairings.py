@@ -1,22 +1,179 @@
-"""Pairing extraction, first version: a donor and a recipient around an assistance verb."""
+"""Pairing extraction: who assists whom (donor -> recipient), under which programme, since when.
+
+A pure function of one document's clean text and its region mentions. The rules, each named
+in Evidence.extractor:
+
+- ``verb``        浙江省对口支援阿克苏地区 / 辽宁省对口支援那曲市及其下辖色尼区、聂荣县
+- ``verb-rev``    对口援建理县的湖南省 / 海北州作为山东对口支援的地区
+- ``to-list``     杭州市…对恩施州、黔东南州的对口帮扶资金 / 向伊犁州投入援疆资金
+- ``relation``    黔西南州与宁波建立对口帮扶关系 / 宁波黔西南扶贫协作会议 / 福州和定西两地
+- ``respectively`` 鼓楼区、台江区分别与岷县、漳县签订…
+- ``delegation``  常州市党政代表团赴安康市…推进东西部扶贫协作
+- ``team``        无锡援疆工作组在阿合奇县… / 江苏援伊前指 / 温岭市的援青干部、乌兰县委常委
+- ``list``        恩施巴东、黔东南台江等结对地区 (donor from this or the previous sentence)
+- ``compound``    闽宁两省区 / 厦临协作 (abbreviations resolved in document context)
+- ``cooccur``     one donor-side and one recipient-side place in a clause that states assistance
+
+Direction comes from syntax where the sentence gives it, otherwise from a per-province donor
+rank (pairing_provinces.tsv): eastern provinces give, western ones receive.
+"""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections import Counter
+from dataclasses import dataclass
 
-from duikou.models import Evidence, Mention, Pairing
+from duikou.extract.pairing_data import PairingVocab, cue_programme, vocab
+from duikou.models import Evidence, Mention, Pairing, Region
 
-VERBS = {
-    "对口援建": "灾后重建",
-    "对口支援": None,
-    "对口帮扶": None,
-    "结对帮扶": None,
-    "扶贫协作": "东西部协作",
-    "东西部协作": "东西部协作",
-    "对口合作": "对口合作",
-}
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-RECIPIENT_PROVINCE_PROGRAMME = {"65": "援疆", "54": "援藏", "63": "援青"}
+PUNCT = set("。！？!?\n；;，,:：“”\"'（）()《》【】[]|")
+LEVEL_DEPTH = {"province": 0, "prefecture": 1, "county": 2, "other": 3}
+DATELINE = re.compile(r"(?:社|网|报|台|电视台)([\u4e00-\u9fff]{2,12}?)(?:\d{1,2}月\d{1,2}日)?(?:电|讯)")
+CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass
+class Group:
+    """A run of mentions naming one place (青海省海南藏族自治州同德县); region is the deepest."""
+
+    start: int
+    end: int
+    regions: list[Region]
+    institution: bool = False
+    why: str = ""
+
+    @property
+    def region(self) -> Region:
+        return self.regions[-1]
+
+
+def _province(region: Region) -> str | None:
+    return region.province_code or (region.code if region.level == "province" else None)
+
+
+def _rank(region: Region) -> int:
+    return vocab().province_rank.get(_province(region) or "", 3)
+
+
+def _is_xpcc(region: Region) -> bool:
+    return "兵团" in region.name
+
+
+def _is_zone(region: Region) -> bool:
+    """Development zones (经开区, 新区) give but never receive as a region."""
+    return region.level == "other" and not _is_xpcc(region)
+
+
+def _special(m: Mention) -> bool:
+    """Mentions of one character of a compound (苏 in 苏陕) or of a programme word (疆 in 援疆)."""
+    return m.why.startswith(("abbrev:", "programme-word:"))
+
+
+def _key(region: Region) -> str:
+    return region.code or region.full_name
+
+
+def _within(child: Region, parent: Region) -> bool:
+    """child lies inside parent (province, prefecture or a parent chain)."""
+    if child is parent or _key(child) == _key(parent):
+        return False
+    if LEVEL_DEPTH.get(child.level, 3) <= LEVEL_DEPTH.get(parent.level, 3):
+        return False
+    if parent.level == "province":
+        return _province(child) == parent.code
+    return child.parent_code is not None and child.parent_code == parent.code
+
+
+def _unit_mentions(text: str, v: PairingVocab) -> list[Mention]:
+    """Units without a GB/T code (兵团 divisions) the gazetteer does not know."""
+    found: list[Mention] = []
+    for unit in v.units:
+        if unit.requires and unit.requires not in text:
+            continue
+        for m in unit.pattern.finditer(text):
+            name = unit.name.format(n=m.group("n"))
+            region = Region(None, name, name, unit.level, unit.province_code, unit.province_code)
+            found.append(Mention(m.start(), m.end(), m.group(0), region, 1.0, "unit"))
+    return found
+
+
+def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mention]:
+    """Drop mentions that are more likely ordinary words (合作 -> 合作市, 长治久安 -> 长治市)."""
+    stop = set(v.words("stop"))
+    provinces = Counter(_province(m.region) for m in mentions)
+    surfaces = Counter(m.surface for m in mentions)
+    kept = []
+    for m in mentions:
+        r = m.region
+        if m.surface in stop:
+            continue
+        if m.why.startswith(("unit", "pronoun", "xpcc", "zone", "former")) or _is_xpcc(r):
+            kept.append(m)
+            continue
+        if r.level in ("province", "prefecture"):
+            kept.append(m)
+        elif r.level == "other":
+            if m.surface == r.name and len(m.surface) >= 4 and m.surface not in stop:
+                kept.append(m)
+        elif m.surface == r.name:
+            kept.append(m)  # the official name, suffix included (理县, 忠县)
+        elif provinces[_province(r)] >= 2 or surfaces[m.surface] >= 3:
+            # another place in the same province is named, or the name recurs
+            kept.append(m)
+    return kept
+
+
+def _pronoun_mentions(text: str, mentions: list[Mention], v: PairingVocab) -> list[Mention]:
+    """我省/我市 as the publishing side: the most-named donor-side province (city) of the document."""
+    found = []
+    by_level: dict[str, Counter[str]] = {"province": Counter(), "prefecture": Counter()}
+    regions: dict[str, Region] = {}
+    for m in mentions:
+        if m.region.level in by_level and m.region.code and _rank(m.region) >= 5:
+            by_level[m.region.level][m.region.code] += 1
+            regions[m.region.code] = m.region
+    for word in v.words("pronoun"):
+        level = "province" if word.endswith("省") else "prefecture"
+        if not by_level[level]:
+            continue
+        code, _ = by_level[level].most_common(1)[0]
+        # bare 省 opening a clause before a cue (省对口帮扶甘肃省工作队) is 我省 too
+        pattern = re.escape(word) if len(word) > 1 else r"(?:(?<=^)|(?<=[。，,：:；;\s]))" + word + r"(?=对口|援)"
+        for m in re.finditer(pattern, text):
+            # "我省海北藏族自治州": the pronoun qualifies the next name, it is not a party
+            if any(x.start == m.end() for x in mentions):
+                continue
+            found.append(Mention(m.start(), m.end(), word, regions[code], 0.8, "pronoun"))
+    return found
+
+
+def _groups(text: str, mentions: list[Mention], v: PairingVocab) -> list[Group]:
+    inst = re.compile(r"[^\s，。、,;；与和及的]{0,4}?(?:" + v.alternation("institution") + ")")
+    groups: list[Group] = []
+    for m in sorted(mentions, key=lambda x: (x.start, -x.end)):
+        if groups and m.start < groups[-1].end:
+            continue  # overlapping mention: keep the earlier, longer one
+        last = groups[-1] if groups else None
+        if last and m.start - last.end <= 1 and _within(m.region, last.region) and (
+            m.start == last.end or text[last.end] not in PUNCT | {"、", "与", "和", "及"}
+        ):
+            last.end = m.end
+            last.regions.append(m.region)
+            continue
+        groups.append(Group(m.start, m.end, [m.region], why=m.why))
+    for g in groups:
+        g.institution = bool(inst.match(text, g.end))
+    return groups
+
+
+# --------------------------------------------------------------------------- helpers
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -30,31 +187,669 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _programme(verb_programme: str | None, recipient_code: str | None) -> str:
-    if verb_programme:
-        return verb_programme
-    return RECIPIENT_PROVINCE_PROGRAMME.get((recipient_code or "")[:2], "其他对口支援")
+def _clean_gap(text: str, a: int, b: int) -> bool:
+    return all(ch not in PUNCT for ch in text[a:b])
+
+
+def _negated(text: str, at: int, v: PairingVocab) -> bool:
+    window = text[max(0, at - 4): at]
+    return any(w in window for w in v.words("negation"))
+
+
+RANK_ONLY_DONOR = 8
+
+
+def _by_rank(a: Region, b: Region) -> tuple[Region, Region] | None:
+    """(donor, recipient) when only the provinces' ranks can tell the direction."""
+    donor, recipient = (a, b) if _rank(a) > _rank(b) else (b, a)
+    if _rank(donor) < RANK_ONLY_DONOR or _rank(donor) - _rank(recipient) < 2:
+        return None
+    if _province(donor) == _province(recipient):
+        return None
+    return donor, recipient
+
+
+def _donor_side(donor: Region, recipient: Region) -> bool:
+    if _province(donor) == _province(recipient):
+        return False
+    return _rank(donor) > _rank(recipient)
+
+
+def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int) -> list[Group]:
+    """groups[first] and the groups joined to it by list connectors (、 和 及其下辖 …)."""
+    joins = v.words("list_join")
+    out = [groups[first]]
+    i = first
+    while i + 1 < len(groups) and groups[i + 1].start <= limit:
+        gap = text[groups[i].end: groups[i + 1].start].strip(" ,，")
+        if gap not in joins:
+            break
+        i += 1
+        out.append(groups[i])
+    return out
+
+
+def _list_before(text: str, groups: list[Group], last: int, v: PairingVocab, floor: int) -> list[int]:
+    joins = v.words("list_join")
+    idx = [last]
+    i = last
+    while i - 1 >= 0 and groups[i - 1].start >= floor:
+        gap = text[groups[i - 1].end: groups[i].start].strip(" ,，")
+        if gap not in joins:
+            break
+        i -= 1
+        idx.insert(0, i)
+    return idx
+
+
+# --------------------------------------------------------------------------- since / programme
+
+
+def _year(published: str | None) -> int | None:
+    if published and re.match(r"\d{4}", published):
+        return int(published[:4])
+    return None
+
+
+def _cn_int(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if not s or any(ch not in CN_NUM for ch in s):
+        return None
+    if s == "十":
+        return 10
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (CN_NUM[head] if head else 1) * 10 + (CN_NUM[tail] if tail else 0)
+    return CN_NUM[s] if len(s) == 1 else None
+
+
+def _since(sentence: str, published: str | None) -> int | None:
+    """自2010年起 / 2016年起 / 从1996年算起 / 自1994年对口支援林芝以来 / 2017年…正式建立 /
+    2016年是…20周年 / 今年是…十周年 / 第29年 (the last two need the publication year)."""
+    ref = None
+    m_ref = re.search(r"((?:19|20)\d{2})年是", sentence)
+    if m_ref:
+        ref = int(m_ref.group(1))
+    elif "今年" in sentence or "至今" in sentence:
+        ref = _year(published)
+    m = re.search(r"([\d一二三四五六七八九十]+)周年", sentence)
+    if ref and m and (n := _cn_int(m.group(1))):
+        return ref - n
+    m = re.search(r"((?:19|20)\d{2})年(?:\d{1,2}月)?(?:\d{1,2}日)?\s*(?:起|以来|开始|算起)", sentence)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"(?:自|从)((?:19|20)\d{2})年[^，。,]{0,14}?(?:以来|起|开始)", sentence)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"((?:19|20)\d{2})年(?:\d{1,2}月)?[^。]{0,30}?(?:正式|首次)?(?:建立|确定|明确|结对|启动|开启|拉开|签订|签署)", sentence)
+    if m:
+        return int(m.group(1))
+    if ref:
+        m = re.search(r"第([\d一二三四五六七八九十]+)个?年(?:头)?", sentence)
+        if m and (n := _cn_int(m.group(1))):
+            return ref - n + 1
+    return None
+
+
+def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: PairingVocab,
+               document: str = "") -> str:
+    """The programme: from the recipient's province, the cue word and the document's context
+    (汶川 2008 灾后重建 is decided on the whole document, 三峡库区 on the sentence)."""
+    prov = _province(recipient) or ""
+    special = {w[:6]: w[6:] for w in v.words("programme_region")}
+    base = v.province_programme.get(prov, "其他对口支援")
+    if recipient.code in special:
+        return special[recipient.code]
+    if base in ("援疆", "援藏"):
+        return base
+    if any(w in text for w in v.words("other_support")) and base != "援藏" and prov not in ("650000", "630000"):
+        return "其他对口支援"  # 三峡库区 counterpart support
+    if prov in ("510000", "620000", "610000") and sum((document or text).count(w) for w in v.words("disaster")) >= 2:
+        return "灾后重建"
+    hinted = cue_programme(cue) if cue else None
+    if hinted == "对口合作" and base != "对口合作":
+        hinted = None
+    return hinted or base
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass
+class _Found:
+    donor: Region
+    recipient: Region
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    cue: str | None = None
+
+
+class _Extractor:
+    def __init__(self, text: str, mentions: list[Mention], published: str | None):
+        self.v = v = vocab()
+        self.raw = text
+        table = {}
+        for pair in v.words("lookalike"):
+            table[ord(pair[0])] = pair[1]
+        self.text = text.translate(table)
+        self.special = [m for m in mentions if _special(m)]
+        base = [m for m in mentions if not _special(m)]
+        taken = [(m.start, m.end) for m in base]
+        for u in _unit_mentions(self.text, v):
+            if not any(a < u.end and u.start < b for a, b in taken):
+                base.append(u)
+        base = _trusted(base, self.text, v)
+        base += _pronoun_mentions(self.text, base, v)
+        self.mentions = sorted(base, key=lambda m: (m.start, -m.end))
+        self.groups = _groups(self.text, self.mentions, v)
+        self._starts = [g.start for g in self.groups]
+        self._position = {id(g): i for i, g in enumerate(self.groups)}
+        self._covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        self._theirs = {m.start: m.region for m in self.special if m.why.startswith("abbrev:")}
+        self._abbrevs = self._abbrev_index()
+        self.dateline = self._dateline()
+        self._named_provinces = {_province(m.region) for m in self.mentions}
+        self.published = published
+        self.found: list[_Found] = []
+        self.whole = set(v.words("whole"))
+
+    # -- bookkeeping
+    def add(self, donor: Region, recipient: Region, span: tuple[int, int], rule: str, conf: float,
+            cue: str | None = None) -> None:
+        if _key(donor) == _key(recipient) or _within(recipient, donor) or _within(donor, recipient):
+            return
+        if recipient.level == "province" and recipient.code in self.whole:
+            return
+        if _is_zone(recipient):
+            return
+        if recipient.level == "province" and donor.level != "province":
+            return  # a city does not pair with a whole province
+        self.found.append(_Found(donor, recipient, span[0], span[1], rule, conf, cue))
+
+    def _dateline(self) -> Group | None:
+        """The place of a news dateline near the top (新华社喀什6月1日电, 本报伊宁讯)."""
+        m = DATELINE.search(self.text[:300])
+        if not m:
+            return None
+        inside = [self.groups[i] for i in self.groups_in(m.start(1), m.end(1))]
+        return inside[-1] if inside else None
+
+    def groups_in(self, s: int, e: int) -> list[int]:
+        lo = bisect.bisect_left(self._starts, s)
+        hi = bisect.bisect_left(self._starts, e)
+        return [i for i in range(lo, hi) if self.groups[i].end <= e]
+
+    # -- rules
+    def run(self) -> list[_Found]:
+        sentences = _sentences(self.text)
+        for n, (s, e) in enumerate(sentences):
+            idx = self.groups_in(s, e)
+            prev = sentences[n - 1] if n else None
+            self.rule_verb(s, e, idx)
+            self.rule_relation(s, e, idx)
+            self.rule_delegation(s, e, idx)
+            self.rule_team(s, e, idx)
+            self.rule_list(s, e, idx, prev)
+            self.rule_compound(s, e)
+            self.rule_cooccur(s, e, idx)
+        return self.found
+
+    def _venue(self, g: Group) -> bool:
+        """在北京召开…: a place named as where something happens."""
+        t = self.text
+        return bool(re.search(r"(?:在|于|赴|到|前往)$", t[max(0, g.start - 2):g.start]) and re.match(
+            r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习)", t[g.end:g.end + 10]))
+
+    def _donor_before(self, idx: list[int], before: int, recipient: Region, s: int) -> Group | None:
+        """The nearest place before `before` in the sentence that can give to `recipient`."""
+        for i in reversed(idx):
+            g = self.groups[i]
+            if g.end > before:
+                continue
+            if g.institution:
+                continue
+            if self._venue(g):
+                continue  # 在北京召开的会议上: a venue, not a party
+            if _donor_side(g.region, recipient):
+                return g
+        return None
+
+    def _donors(self, idx: list[int], before: int, recipient: Region, s: int) -> list[Group]:
+        """The donor before `before` and any donors listed with it (福建省及厦门市)."""
+        donor = self._donor_before(idx, before, recipient, s)
+        if donor is None:
+            return []
+        j = self._position[id(donor)]
+        out = [self.groups[k] for k in _list_before(self.text, self.groups, j, self.v, s)]
+        return [d for d in out if not d.institution and _donor_side(d.region, recipient)]
+
+    def rule_verb(self, s: int, e: int, idx: list[int]) -> None:
+        t, v = self.text, self.v
+        for cm in v.verb_re.finditer(t, s, e):
+            cs, ce, cue = cm.start(), cm.end(), cm.group(0)
+            if _negated(t, cs, v):
+                continue
+            after = [i for i in idx if self.groups[i].start >= ce]
+            recipients: list[Group] = []
+            if after:
+                first = after[0]
+                g = self.groups[first]
+                gap = t[ce:g.start]
+                if _clean_gap(t, ce, g.start) and (len(gap) <= 2 or (gap.endswith("的") and len(gap) <= 6)):
+                    listed = _list_after(t, self.groups, first, v, e)
+                    recipients = [x for x in listed if not x.institution]
+                    if not recipients and len(listed) == 1 and gap == "的":
+                        recipients = listed  # 援建的理县第一中学: the school's place
+            if recipients:
+                last = recipients[-1]
+                tail = t[last.end:last.end + 2]
+                nxt = [i for i in idx if self.groups[i].start >= last.end]
+                if tail.startswith(("的", "之")) and nxt and self.groups[nxt[0]].start - last.end <= 1 \
+                        and _donor_side(self.groups[nxt[0]].region, recipients[0].region):
+                    donor = self.groups[nxt[0]]  # 对口援建理县的湖南省
+                    for r in recipients:
+                        self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
+                    continue
+                donors = self._donors(idx, cs, recipients[0].region, s)
+                if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3:
+                    for d in donors:
+                        for r in recipients:
+                            if _donor_side(d.region, r.region):
+                                self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
+                continue
+            # RECIPIENT 作为/是 DONOR 对口支援的 …
+            before = [i for i in idx if self.groups[i].end <= cs]
+            if before:
+                d = self.groups[before[-1]]
+                if cs - d.end <= 1 and len(before) >= 2:
+                    r = self.groups[before[-2]]
+                    link = t[r.end:d.start]
+                    if re.fullmatch(r"\s*(作为|是|为|成为)\s*", link) and _donor_side(d.region, r.region):
+                        self.add(d.region, r.region, (s, e), "verb-rev", 0.85, cue)
+                        continue
+        self.rule_to_list(s, e, idx)
+
+    def rule_to_list(self, s: int, e: int, idx: list[int]) -> None:
+        """DONOR … 对/向/与 R1、R2 (的|投入|开展) CUE: 向伊犁州和兵团四师投入援疆资金."""
+        t, v = self.text, self.v
+        cues = list(v.verb_re.finditer(t, s, e)) + list(v.relation_re.finditer(t, s, e))
+        done: set[int] = set()
+        for cm in sorted(cues, key=lambda m: m.start()):
+            cs, cue = cm.start(), cm.group(0)
+            if cs in done or _negated(t, cs, v):
+                continue
+            before = [i for i in idx if self.groups[i].end <= cs]
+            if not before:
+                continue
+            j = before[-1]
+            g = self.groups[j]
+            gap = t[g.end:cs]
+            if not re.fullmatch(r"(的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)?", gap):
+                continue
+            lst = _list_before(t, self.groups, j, v, s)
+            head = self.groups[lst[0]]
+            lead = t[max(s, head.start - 1):head.start]
+            if lead not in ("对", "向", "为", "给", "与", "同"):
+                continue
+            rs = [self.groups[k] for k in lst if not self.groups[k].institution]
+            if not rs:
+                continue
+            donors = self._donors(idx, head.start - 1, rs[0].region, s)
+            for d in donors:
+                for r in rs:
+                    if _donor_side(d.region, r.region):
+                        self.add(d.region, r.region, (s, e), "to-list", 0.85, cue)
+            done.add(cs)
+
+    def rule_relation(self, s: int, e: int, idx: list[int]) -> None:
+        t, v = self.text, self.v
+        joins = set(v.words("pair_join"))
+        markers = ("两省区", "两省市", "两省", "两市", "两地", "两县", "两区")
+        cues = [(m.start(), m.group(0)) for m in v.relation_re.finditer(t, s, e)]
+        for a_i, b_i in itertools.pairwise(idx):
+            a, b = self.groups[a_i], self.groups[b_i]
+            gap = t[a.end:b.start]
+            if a.institution or b.institution:
+                continue
+            if gap not in joins and gap != "" and not (gap == "、" and t.startswith(markers, b.end)):
+                continue
+            if _within(b.region, a.region):
+                continue
+            ordered = _by_rank(a.region, b.region)
+            if ordered is None:
+                continue
+            marked = t.startswith(markers, b.end)
+            near = [c for c in cues if b.end <= c[0] <= b.end + 40 or a.start - 8 <= c[0] < a.start]
+            if not near and not (marked and (v.verb_re.search(t, s, e) or cues)):
+                continue
+            if near and _negated(t, near[0][0], v):
+                continue
+            self.add(*ordered, (s, e), "relation", 0.85, near[0][1] if near else None)
+        # 鼓楼区、台江区分别与岷县、漳县…
+        for m in re.finditer("分别(?:与|和|同)", t[s:e]):
+            at, end_at = s + m.start(), s + m.end()
+            left = [i for i in idx if self.groups[i].end == at]
+            right = [i for i in idx if self.groups[i].start == end_at]
+            if not left or not right or not cues:
+                continue
+            li = _list_before(t, self.groups, left[0], v, s)
+            rl = _list_after(t, self.groups, right[0], v, e)
+            if len(li) != len(rl) or len(li) < 2:
+                continue
+            for a_i, r in zip(li, rl):
+                ordered = _by_rank(self.groups[a_i].region, r.region)
+                if ordered:
+                    self.add(*ordered, (s, e), "respectively", 0.85, cues[0][1])
+
+    def rule_delegation(self, s: int, e: int, idx: list[int]) -> None:
+        t, v = self.text, self.v
+        if not v.verb_re.search(t, s, e) and not v.relation_re.search(t, s, e):
+            return
+        deleg = self._delegation_re()
+        for k, i in enumerate(idx):
+            a = self.groups[i]
+            m = deleg.match(t, a.end)
+            if not m or k + 1 >= len(idx):
+                continue
+            b = self.groups[idx[k + 1]]
+            if b.start - m.end() > 2 or b.institution:
+                continue
+            if _by_rank(a.region, b.region) is None:
+                continue
+            donor, recipient = (a, b) if _rank(a.region) > _rank(b.region) else (b, a)
+            target = recipient.region
+            if donor.region.level == "province":
+                provinces = [r for r in recipient.regions if r.level == "province"]
+                if provinces:
+                    target = provinces[0]
+            self.add(donor.region, target, (s, e), "delegation", 0.75)
+
+    def rule_team(self, s: int, e: int, idx: list[int]) -> None:
+        """<donor>(第N批)援X<team word>: the donor's team; the recipient is 援X's prefecture
+        (援伊) or the place in the sentence where the team works (无锡援疆工作组在阿合奇县…)."""
+        t, v = self.text, self.v
+        team_re = re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words)
+                             + r")(?:" + v.alternation("team") + ")")
+        for i in idx:
+            a = self.groups[i]
+            m = team_re.match(t, a.end)
+            if not m or a.institution:
+                continue
+            donor = a.region
+            word = m.group(1)
+            target_code, _prog = v.programme_words[word]
+            if target_code == "-" and m.group(0).endswith(("项目", "资金", "工作")):
+                continue  # 援建项目 is what was built, not who builds
+            # 某省第N批援藏工作队某市工作组: the inner group is the acting donor
+            nested = [j for j in idx if self.groups[j].start == m.end()]
+            if nested:
+                inner = self.groups[nested[0]]
+                if t.startswith("工作组", inner.end):
+                    if _province(inner.region) != _province(donor):
+                        continue  # 工作队某县工作组: a sub-team named by where it works
+                    donor = inner.region
+            if _rank(donor) < 5:
+                continue
+            if target_code != "-" and LEVEL_DEPTH.get(_level_of(target_code), 0) >= 1:
+                region = _region_by_code(target_code)  # 援伊 names the prefecture itself
+                if region:
+                    self.add(donor, region, (s, e), "team", 0.8, word)
+                continue
+            depth = LEVEL_DEPTH.get(donor.level, 0)
+            best: tuple[tuple[int, int], Group] | None = None
+            for j in idx:
+                g = self.groups[j]
+                r = g.region
+                if depth == 0 and r.level == "county" and target_code != "-":
+                    # 迪庆州香格里拉市 for a province's team: the province pairs with the prefecture
+                    r = next((x for x in g.regions if x.level == "prefecture"), r)
+                if j == i or _is_zone(r) or r.level == "province" or _province(r) == _province(donor):
+                    continue
+                if target_code != "-":
+                    if _province(r) != target_code:
+                        continue
+                    if not _is_xpcc(r) and r.level != ("county" if depth else "prefecture"):
+                        continue
+                elif not _donor_side(donor, r):
+                    continue
+                dist = g.start - m.end() if g.start >= m.end() else (a.start - g.end) + 5
+                order = (1 if g.institution else 0, dist)
+                if best is None or order < best[0]:
+                    best = (order, g)
+            if best is None and self.dateline is not None and target_code != "-":
+                g = self.dateline  # the team is where the article is datelined
+                r = g.region
+                if depth == 0 and r.level == "county":
+                    r = next((x for x in g.regions if x.level == "prefecture"), r)
+                level_ok = _is_xpcc(r) or r.level == ("county" if depth else "prefecture")
+                if _province(r) == target_code and level_ok:
+                    self.add(donor, r, (s, e), "team-dateline", 0.6, word)
+                continue
+            if best:
+                g = best[1]
+                r = g.region
+                if depth == 0 and r.level == "county" and target_code != "-":
+                    r = next((x for x in g.regions if x.level == "prefecture"), r)
+                self.add(donor, r, (s, e), "team", 0.75, word)
+
+    def rule_list(self, s: int, e: int, idx: list[int], prev: tuple[int, int] | None) -> None:
+        t, v = self.text, self.v
+        tails = v.words("list_tail")
+        for k, i in enumerate(idx):
+            g = self.groups[i]
+            if not t.startswith("等", g.end):
+                continue
+            window = t[g.end + 1: g.end + 10]
+            if not any(w in window for w in tails):
+                continue
+            lst = [self.groups[j] for j in _list_before(t, self.groups, i, v, s)]
+            if len(lst) < 2 or any(x.institution for x in lst):
+                continue
+            donor = self._donor_before(idx, lst[0].start, lst[0].region, s)
+            if donor is None and prev and (v.verb_re.search(t, *prev) or v.relation_re.search(t, *prev)):
+                cands = [self.groups[j] for j in self.groups_in(*prev)]
+                cands = [c for c in cands if _donor_side(c.region, lst[0].region) and not c.institution]
+                if len({_key(c.region) for c in cands}) == 1:
+                    donor = cands[0]
+            if donor is None:
+                continue
+            if not (v.verb_re.search(t, s, e) or v.relation_re.search(t, s, e)) and donor.start >= s:
+                continue
+            for r in lst:
+                if _donor_side(donor.region, r.region):
+                    self.add(donor.region, r.region, (min(s, donor.start), e), "list", 0.7)
+
+    def rule_compound(self, s: int, e: int) -> None:
+        """闽宁两省区 / 厦临协作: two one-character abbreviations before a pair word.
+
+        Each character is read as a region of the document: one named in the same sentence
+        first, then the resolver's reading (Mention.why 'abbrev:'), then the best-scored
+        candidate. Two provinces pair only with an explicit 两省/两地 (鲁渝协作 names the
+        programme, not a pairing of its own)."""
+        t, v = self.text, self.v
+        suffixes = sorted(v.words("pair_suffix"), key=len, reverse=True)
+        province_suffixes = tuple(v.words("pair_suffix_province"))
+        covered, theirs = self._covered, self._theirs
+        suffix_re = re.compile("|".join(map(re.escape, suffixes)))
+        for sm in suffix_re.finditer(t, s + 2, e):
+            i, suffix = sm.start() - 2, sm.group(0)
+            if i in covered or i + 1 in covered:
+                continue
+            if i not in theirs and i > s and re.match(r"[\u4e00-\u9fff]", t[i - 1]) \
+                    and t[i - 1] not in "的在与和了、推动促进深化是为":
+                continue  # inside a longer word (中西部协作, 产业合作)
+            ra = self._pick(t[i], i, theirs, s, e)
+            rb = self._pick(t[i + 1], i + 1, theirs, s, e)
+            if ra is None or rb is None:
+                continue
+            ordered = _by_rank(ra, rb)
+            if ordered is None:
+                continue
+            if ra.level == "province" and rb.level == "province" and not suffix.startswith(province_suffixes):
+                continue
+            self.add(*ordered, (s, e), "compound", 0.7, suffix)
+
+    def _pick(self, ch: str, at: int, theirs: dict[int, Region], s: int, e: int) -> Region | None:
+        cands = self._abbrev(ch, s, e)
+        local = [r for r, score in cands if score >= 2.0]
+        if len(local) == 1:
+            return local[0]
+        if at in theirs:
+            return theirs[at]
+        if not cands:
+            return None
+        cands.sort(key=lambda c: -c[1])
+        if len(cands) > 1 and cands[0][1] == cands[1][1]:
+            return None
+        return cands[0][0]
+
+    def _abbrev_index(self) -> dict[str, dict[str, tuple[Region, list[int]]]]:
+        """char -> regions of the document that the one-character abbreviation may stand for."""
+        v = self.v
+        city = {w[1:]: w[0] for w in v.words("city_abbrev")}
+        province_chars: dict[str, set[str]] = {}
+        for ch, codes in v.province_abbrevs.items():
+            for code in codes:
+                province_chars.setdefault(code, set()).add(ch)
+        index: dict[str, dict[str, tuple[Region, list[int]]]] = {}
+        for m in self.mentions:
+            r = m.region
+            if r.level not in ("province", "prefecture") or not r.code:
+                continue
+            if r.level == "province":
+                chars = province_chars.get(r.code, set())
+            else:
+                chars = {city.get(r.code, r.name[0])}
+            for ch in chars:
+                index.setdefault(ch, {}).setdefault(r.code, (r, []))[1].append(m.start)
+        return index
+
+    def _abbrev(self, ch: str, s: int, e: int) -> list[tuple[Region, float]]:
+        """Regions a one-character abbreviation may stand for, scored by document context."""
+        out: dict[str, tuple[Region, float]] = {}
+        for code, (r, starts) in self._abbrevs.get(ch, {}).items():
+            out[code] = (r, 1.0 + (1.0 if any(s <= x < e for x in starts) else 0.0))
+        for code in self.v.province_abbrevs.get(ch, []):
+            if code not in out:
+                region = _region_by_code(code)
+                if region:  # a province abbreviation stands on its own, more so if the province is named
+                    out[code] = (region, 0.5 if code in self._named_provinces else 0.3)
+        return list(out.values())
+
+    def rule_cooccur(self, s: int, e: int, idx: list[int]) -> None:
+        """Exactly one donor-side and one recipient-side place in a clause stating assistance."""
+        t, v = self.text, self.v
+        if self._delegation_re().search(t, s, e):
+            return  # visits are the delegation rule's business
+        for cs_, ce_ in _clauses(t, s, e):
+            strong = [m for m in v.relation_re.finditer(t, cs_, ce_)
+                      if m.group(0).startswith(("对口", "扶贫协作", "消费扶贫", "东西部"))]
+            if not strong or any(_negated(t, m.start(), v) for m in strong):
+                continue
+            places = [self.groups[i] for i in idx if cs_ <= self.groups[i].start and self.groups[i].end <= ce_]
+            if any(g.institution for g in places):
+                continue
+            regions: dict[str, Region] = {}
+            provinces = {_province(g.region) for g in places if g.region.level == "province"}
+            for g in places:
+                r = g.region
+                if self._venue(g) and _province(r) in provinces:
+                    # 江苏省委书记在南京会见…: the capital hosts, the province is the party
+                    r = next((x.region for x in places if x.region.level == "province"
+                              and _province(x.region) == _province(r)), r)
+                regions[_key(r)] = r
+            # drop places that only name a parent of another place
+            leaves = [r for r in regions.values() if not any(_within(o, r) for o in regions.values())]
+            if len(leaves) != 2:
+                continue
+            ordered = _by_rank(*leaves)
+            if ordered is None or _rank(ordered[0]) - _rank(ordered[1]) < 3:
+                continue
+            self.add(*ordered, (s, e), "cooccur", 0.6, strong[0].group(0))
+
+    def _delegation_re(self) -> re.Pattern[str]:
+        v = self.v
+        return re.compile(r"(?:市|省)?(?:党政|政府)?(?:" + v.alternation("delegation") + r")(?:一行)?[^，。]{0,4}?(?:"
+                          + v.alternation("go") + ")")
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, start = [], s
+    for i in range(s, e):
+        if text[i] in "；;":
+            out.append((start, i))
+            start = i + 1
+    out.append((start, e))
+    return out
+
+
+def _region_by_code(code: str) -> Region | None:
+    from duikou.regions import default_gazetteer
+
+    return default_gazetteer().by_code(code)
+
+
+def _level_of(code: str) -> str:
+    region = _region_by_code(code)
+    return region.level if region else "province"
+
+
+def _level(donor: Region, recipient: Region) -> str:
+    return f"{donor.level}-{recipient.level}"
+
+
+def _clause_of(text: str, start: int, end: int, at: int, marks: str = "，,；;") -> str:
+    left = max(text.rfind(ch, start, at) for ch in marks) + 1
+    rights = [i for i in (text.find(ch, at, end) for ch in marks) if i != -1]
+    return text[max(left, start):min(rights) if rights else end]
 
 
 def extract_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
-    pairings: list[Pairing] = []
-    for s, e in _sentences(text):
-        sentence = text[s:e]
-        for verb, programme in VERBS.items():
-            for vm in re.finditer(verb, sentence):
-                v = s + vm.start()
-                before = [m for m in mentions if s <= m.start and m.end <= v]
-                after = [m for m in mentions if v + len(verb) <= m.start and m.end <= e]
-                if not before or not after:
-                    continue
-                donor, recipient = before[-1], after[0]
-                if donor.region.code == recipient.region.code:
-                    continue
-                start, end = donor.start, recipient.end
-                pairings.append(Pairing(
-                    donor=donor.region,
-                    recipient=recipient.region,
-                    programme=_programme(programme, recipient.region.code),
-                    evidence=Evidence(s, e, text[s:e], f"verb:{verb}", 0.6),
-                ))
-    return pairings
+    """All pairings stated in one document, each with the sentence that states it.
+
+    One Pairing per (donor, recipient, sentence); ``since`` is read from the clause that names
+    the recipient, else the sentence, else any other sentence stating the same pair."""
+    if not text:
+        return []
+    ex = _Extractor(text, mentions, published)
+    found = ex.run()
+    seen: set[tuple[str, str, int]] = set()
+    rows: list[tuple[_Found, int, int, int | None, str]] = []
+    for f in sorted(found, key=lambda x: (x.start, -x.confidence)):
+        key = (_key(f.donor), _key(f.recipient), f.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        start, end = f.start, f.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        sentence = text[start:end]
+        at = next((ex.groups[i].start for i in ex.groups_in(start, end)
+                   if _key(ex.groups[i].region) == _key(f.recipient)), None)
+        clause = _clause_of(text, start, end, at, "；;") if at is not None else sentence
+        since = _since(_clause_of(text, start, end, at), published) if at is not None else None
+        if since is None:
+            since = _since(clause, published)
+        rows.append((f, start, end, since if since is not None else _since(sentence, published), clause))
+    pair_since: dict[tuple[str, str], int] = {}
+    for f, _, _, since, _ in rows:
+        k = (_key(f.donor), _key(f.recipient))
+        if since is not None:
+            pair_since[k] = min(since, pair_since.get(k, since))
+    out: list[Pairing] = []
+    for f, start, end, since, clause in rows:
+        sentence = text[start:end]
+        out.append(Pairing(
+            donor=f.donor,
+            recipient=f.recipient,
+            programme=_programme(f.donor, f.recipient, f.cue, clause, ex.v, ex.text),
+            evidence=Evidence(start, end, sentence, f.rule, f.confidence),
+            level=_level(f.donor, f.recipient),
+            since=since if since is not None else pair_since.get((_key(f.donor), _key(f.recipient))),
+        ))
+    return out

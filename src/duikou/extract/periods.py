@@ -18,6 +18,9 @@ FIVE_YEAR_PLANS = {
     "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030),
 }
 
+#: Party congresses used as period anchors ("党的十八大以来").
+CONGRESSES = {"十六大": 2002, "十七大": 2007, "十八大": 2012, "十九大": 2017, "二十大": 2022}
+
 _YEAR = r"((?:19|20)\d\d)"
 _CN_NUM = r"[一二两三四五六七八九十百\d]{1,4}"
 
@@ -25,7 +28,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("plan", re.compile(r"[“\"‘]?(十[一二三四五]五)[”\"’]?(?:规划|计划|期间|时期|以来|至今|末|初)?")),
     ("plan", re.compile(r"[“\"‘](十五|[六七八九]五)[”\"’](?:规划|计划|期间|时期|以来|至今|末|初)?"
                         r"|(?<![十\d])(十五|[六七八九]五)(?:规划|计划|期间|时期)")),
+    ("congress", re.compile(r"(?:党的)?(十[六七八九]大|二十大)(?:以来|召开以来)")),
     ("range", re.compile(_YEAR + r"\s*年?\s*(?:[至到~\-－—–]+|年至|年到)\s*" + _YEAR + r"\s*年?")),
+    ("since", re.compile(r"(?:自|从)" + _YEAR + r"\s*年[^，,。；;\n]{0,15}?(?:以来|至今|起)")),
     ("since", re.compile(r"(?:自|从|截至)?" + _YEAR + r"\s*年(?:[0-9一二三四五六七八九十]{1,2}月(?:份)?)?(?:以来|至今|起|开始|来)")),
     ("until", re.compile(r"(?:截至|截止|到|至)" + _YEAR + r"\s*年")),
     ("year", re.compile(_YEAR + r"\s*年(?![代级])")),
@@ -34,7 +39,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("plan_years", re.compile(r"(" + _CN_NUM + r")年内")),
 ]
 
-_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+# A byline date: an ISO date, or a Chinese date followed by a clock time or preceded by a
+# label (时间/日期/发布); a bare date in the story ("2014年2月22日至今") is an event, not this.
+_DATE_RE = re.compile(
+    r"((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})"
+    r"|(?:时间|日期|发布|发表|更新)[:：\s]*((?:19|20)\d\d)\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})"
+    r"|((?:19|20)\d\d)\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?\s*\d{1,2}:\d\d"
+)
 
 
 def pub_year(published: str | None) -> int | None:
@@ -53,7 +64,7 @@ def guess_published(text: str, head: int = 600) -> str | None:
     m = _DATE_RE.search(normalize_digits(text[:head]))
     if not m:
         return None
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    y, mo, d = (int(g) for g in [g for g in m.groups() if g][:3])
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
@@ -73,6 +84,9 @@ def _resolve(kind: str, m: re.Match[str], year: int | None) -> str | None:
         if ("至今" in m.group(0) or "以来" in m.group(0)) and year and year >= a:
             return f"{a}-{year}"
         return f"{a}-{b}"
+    if kind == "congress":
+        a = CONGRESSES[m.group(1)]
+        return f"{a}-{year}" if year and year > a else str(a)
     if kind == "range":
         a, b = int(m.group(1)), int(m.group(2))
         return f"{a}-{b}" if a < b else str(a)

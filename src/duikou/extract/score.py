@@ -21,6 +21,21 @@ def _norm_unit(unit: Any) -> str:
     return str(unit or "").strip()
 
 
+def _page_of(doc: str, gold_docs: set[str]) -> str:
+    """'s000#2' (the 2nd article split from page s000) scores against page s000's gold."""
+    if doc not in gold_docs and "#" in doc:
+        return doc.split("#", 1)[0]
+    return doc
+
+
+def claim_rows(doc: str, claims: list[Any]) -> list[dict]:
+    """Predicted rows for score_amounts from duikou.models.Claim objects of one document."""
+    return [
+        {"doc": doc, "value": c.value, "unit": c.unit, "measure": c.measure, "quote": c.evidence.quote}
+        for c in claims
+    ]
+
+
 def _distinct(rows: list[dict]) -> list[dict]:
     """One row per (doc, value ±tol, unit), keeping the first."""
     kept: list[dict] = []
@@ -43,6 +58,8 @@ def score_amounts(predicted: list[dict], gold: list[dict]) -> dict:
     false_positives (predicted rows with their quote) and false_negatives (gold rows with
     their evidence sentence).
     """
+    gold_docs = {str(g.get("doc")) for g in gold}
+    predicted = [{**p, "doc": _page_of(str(p.get("doc")), gold_docs)} for p in predicted]
     preds = _distinct(predicted)
     golds = _distinct(gold)
     unmatched_gold: dict[tuple[str, str], list[dict]] = defaultdict(list)

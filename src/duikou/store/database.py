@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import json
+
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
+from duikou.clean.dedup import ReprintIndex
 from duikou.settings import database_url
 from duikou.store import schema as s
 
@@ -54,6 +57,19 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._migrate()
+        self._reprints: ReprintIndex | None = None
+
+    def _reprint_index(self, conn: Connection) -> ReprintIndex:
+        """Built once from the stored signatures, then kept in step with every add."""
+        if self._reprints is None:
+            index = ReprintIndex()
+            rows = conn.execute(select(s.documents.c.doc_id, s.documents.c.signature, s.documents.c.cluster)
+                                .order_by(s.documents.c.id))
+            for doc_id, signature, _cluster in rows:
+                if signature:
+                    index.add(doc_id, json.loads(signature))
+            self._reprints = index
+        return self._reprints
 
     # -- schema -----------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -70,6 +86,13 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def add(self, processed: ProcessedDocument) -> StoreResult:
         """Store one document with its facts in one transaction; idempotent by content hash."""
+        try:
+            return self._add(processed)
+        except Exception:
+            self._reprints = None  # the index may hold a document the rollback removed
+            raise
+
+    def _add(self, processed: ProcessedDocument) -> StoreResult:
         doc = processed.document
         with self.engine.begin() as conn:
             existing = conn.execute(
@@ -83,11 +106,15 @@ class Store:
                 status = "replaced"
             cluster = conn.execute(
                 select(s.documents.c.cluster).where(s.documents.c.content_hash == processed.content_hash).limit(1)
-            ).scalar() or doc.doc_id
+            ).scalar()
+            if cluster is None and processed.minhash:
+                cluster = self._reprint_index(conn).add(doc.doc_id, processed.minhash)
+            cluster = cluster or doc.doc_id
             document_id = conn.execute(insert(s.documents).values(
                 doc_id=doc.doc_id, source_id=doc.source_id, path=doc.path, url=doc.url, title=doc.title,
                 published=doc.published, relevance=doc.relevance, content_hash=processed.content_hash,
                 cluster=cluster, raw_text=doc.raw_text, text=doc.text,
+                signature=json.dumps(processed.minhash) if processed.minhash else None,
             )).inserted_primary_key[0]
             n_pairings = sum(
                 self._add_pairing(conn, document_id, doc.offsets, p) for p in processed.pairings

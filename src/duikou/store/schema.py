@@ -32,6 +32,7 @@ documents = Table(
     Column("relevance", Float, nullable=False, default=0.0),
     Column("content_hash", String(64), nullable=False, index=True),
     Column("cluster", String(512), nullable=False, index=True),  # doc_id of the first copy
+    Column("signature", Text),  # MinHash of the clean text, JSON list, for reprint clustering
     Column("raw_text", Text, nullable=False),
     Column("text", Text, nullable=False),
 )

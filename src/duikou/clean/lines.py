@@ -1,0 +1,327 @@
+"""Line-level cleaning: drop spam/SEO lines, navigation, share widgets, footers, link lists.
+
+Why line level: scraped page furniture comes as whole lines around the article; deciding per
+line (with the article's position in the page) never cuts a sentence in half. Lines are judged
+after character cleaning, so one rule covers simplified and traditional pages.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from duikou.clean.tracked import Edit
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_C = "\u3400-\u9fff\uf900-\ufaff"
+_AT_LEAST_5_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{5}}")
+_AT_LEAST_10_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{10}}")
+_AT_LEAST_40_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{40}}")
+_PROSE_PUNCT = re.compile(r"[。，,！？!?；;]")
+_FULL_STOP = re.compile(r"[。！？!?]")
+_DIGIT = re.compile(r"[0-9]")
+_TOKEN_SPLIT = re.compile(r"[\s|｜>›»·•/\-_]+")
+_BREADCRUMB = re.compile(r"[>›»]")
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|[\w.]+@[\w-]+\.\w+|^//")
+_PHONE_ONLY = re.compile(r"[\d\s\-+()（）]{7,}")
+_ASCII_WORDS = re.compile(r"[A-Za-z .:/\-]{1,30}")
+_LINK_ITEM = re.compile(r"\d{1,3}[.、)）]\s?\S")
+_GAMBLING = re.compile(
+    r"(?:亚博|万博|开云|乐鱼|博彩|新?葡京|威尼斯人|金沙娱乐|[Bb][Ee][Tt]365)[A-Za-z0-9]{0,8}"
+    r"(?:登录|注册|官网|入口|app|APP|下载|网址|平台|体育|娱乐)+"
+)
+
+
+def _data(name: str) -> str:
+    return resources.files("duikou.clean").joinpath(f"data/{name}").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class _Markers:
+    """Marker vocabulary. Literal strings go to one Aho-Corasick automaton run over the whole
+    text (fast); `^text` markers are checked with startswith; the few `re:` patterns (each
+    starting with a literal, so the regex engine can skip ahead) are run over the whole text."""
+
+    automaton: object  # ahocorasick_rs.AhoCorasick
+    kinds: tuple[str, ...]  # per literal: "footer" | "chrome" | "spam"
+    literals: tuple[str, ...]
+    chrome_starts: tuple[str, ...]
+    footer_re: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _markers() -> _Markers:
+    import ahocorasick_rs
+
+    literals: dict[str, str] = {}
+    starts: list[str] = []
+    regexes: list[str] = []
+    current = None
+    for line in _data("boilerplate.txt").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        if current not in ("footer", "chrome"):
+            raise ValueError(f"boilerplate.txt: pattern outside [footer]/[chrome]: {line!r}")
+        if line.startswith("re:"):
+            if current != "footer":
+                raise ValueError("boilerplate.txt: re: patterns are only supported in [footer]")
+            regexes.append(line[3:])
+        elif line.startswith("^"):
+            if current != "chrome":
+                raise ValueError("boilerplate.txt: ^ patterns are only supported in [chrome]")
+            starts.append(line[1:])
+        else:
+            literals.setdefault(line, current)
+    for term in _data("spam_terms.txt").splitlines():
+        if term.strip() and not term.startswith("#"):
+            literals.setdefault(term, "spam")
+    names = tuple(literals)
+    automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return _Markers(
+        automaton,
+        tuple(literals[n] for n in names),
+        names,
+        tuple(starts),
+        re.compile("|".join(f"(?:{p})" for p in regexes) or "(?!)"),
+    )
+
+
+@dataclass
+class _Hits:
+    footer: bool = False
+    chrome_at: int = -1  # position of the first chrome marker in the line, -1 if none
+    spam: set[str] | None = None
+
+
+def _line_hits(text: str, starts: list[int], lines: list[str]) -> list[_Hits]:
+    """Markers found in each (stripped) line; starts[i] = index of lines[i] in text."""
+    m = _markers()
+    hits = [_Hits() for _ in starts]
+    for idx, a, _b in m.automaton.find_matches_as_indexes(text):  # type: ignore[attr-defined]
+        i = bisect_right(starts, a) - 1
+        h = hits[i]
+        kind = m.kinds[idx]
+        if kind == "spam":
+            if h.spam is None:
+                h.spam = set()
+            h.spam.add(m.literals[idx])
+        elif kind == "footer":
+            h.footer = True
+        elif h.chrome_at < 0 or a - starts[i] < h.chrome_at:
+            h.chrome_at = a - starts[i]
+    for match in m.footer_re.finditer(text):
+        hits[bisect_right(starts, match.start()) - 1].footer = True
+    for h, line in zip(hits, lines, strict=True):
+        if line.startswith(m.chrome_starts):
+            h.chrome_at = 0
+    return hits
+
+
+def _hits_of(line: str) -> _Hits:
+    line = line.strip(" ")
+    return _line_hits(line, [0], [line])[0]
+
+
+def cjk_count(line: str) -> int:
+    return len(_CJK_RE.findall(line))
+
+
+def spam_terms(line: str) -> set[str]:
+    """Distinct SEO-spam terms in a line (vocabulary in data/spam_terms.txt)."""
+    m = _markers()
+    return {
+        m.literals[i]
+        for i, _a, _b in m.automaton.find_matches_as_indexes(line)  # type: ignore[attr-defined]
+        if m.kinds[i] == "spam"
+    }
+
+
+def _spam_verdict(line: str, found: set[str] | None) -> bool:
+    n = len(found or ())
+    return n >= 5 or (n >= 3 and not _FULL_STOP.search(line))
+
+
+def is_spam(line: str) -> bool:
+    """Porn/gambling keyword stuffing: >= 3 distinct spam terms in a line that is not prose."""
+    return _spam_verdict(line, spam_terms(line))
+
+
+def _prose(line: str, has_punct: bool) -> bool:
+    """>= 40 Chinese characters, or >= 10 with sentence punctuation, or a long Latin sentence."""
+    if len(line) < 10:
+        return False
+    if _AT_LEAST_10_CJK.match(line) is None:
+        return len(line) >= 80 and (". " in line or ", " in line)
+    return has_punct or _AT_LEAST_40_CJK.match(line) is not None
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text (a sentence), as opposed to a heading, caption or widget."""
+    return _prose(line, _PROSE_PUNCT.search(line) is not None)
+
+
+def is_footer(line: str) -> bool:
+    """Copyright/ICP licence/reposting disclaimers: the article is over."""
+    return len(line) < 300 and _hits_of(line).footer
+
+
+def is_chrome(line: str) -> bool:
+    """Navigation, breadcrumbs, share/print widgets, contact lines, keyword-stuffed link rows."""
+    line = line.strip(" ")
+    return _chrome_verdict(line, _hits_of(line), _PROSE_PUNCT.search(line) is not None)
+
+
+def _chrome_verdict(line: str, hits: _Hits, has_punct: bool) -> bool:
+    if hits.chrome_at >= 0 and (len(line) < 120 or hits.chrome_at < 4):
+        return True
+    if len(line) >= 150:
+        return False
+    if not has_punct:
+        if len(_BREADCRUMB.findall(line)) >= 2:
+            return True
+        tokens = [t for t in _TOKEN_SPLIT.split(line) if t]
+        if len(tokens) >= 6 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 6 * len(tokens)):
+            return True
+    if _URLISH.search(line):
+        return True
+    return _PHONE_ONLY.fullmatch(line) is not None
+
+
+def _is_link_item(line: str) -> bool:
+    return (
+        _LINK_ITEM.match(line) is not None
+        and not _FULL_STOP.search(line)
+        and line.count("，") + line.count(",") == 0
+        and cjk_count(line) < 40
+    )
+
+
+def inline_spam(text: str) -> list[Edit]:
+    """Spam glued into a real line: gambling ads (`亚博xx登录`), `标题|spam terms` suffixes."""
+    edits: list[tuple[int, int]] = [(m.start(), m.end()) for m in _GAMBLING.finditer(text)]
+    pos = 0
+    for line in text.split("\n"):
+        if "|" in line or "｜" in line:
+            offset = pos
+            for seg in re.split(r"([|｜])", line):
+                if seg not in ("|", "｜") and len(spam_terms(seg)) >= 2 and not _FULL_STOP.search(seg):
+                    # delete the segment and the bar before it
+                    start = offset - 1 if offset > pos else offset
+                    edits.append((start, offset + len(seg)))
+                offset += len(seg)
+        pos += len(line) + 1
+    edits.sort()
+    out: list[Edit] = []
+    for s, e in edits:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e), "")
+        else:
+            out.append((s, e, ""))
+    return out
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    start: int  # stripped line start in the text
+    end: int
+    newline: int | None  # index of the '\n' ending the line
+    keep: bool
+    why: str
+
+
+def judge_lines(text: str) -> list[LineVerdict]:
+    """Decide for every line whether it belongs to the article, and why (for debugging)."""
+    raw = text.split("\n")
+    n_lines = len(raw)
+    lines: list[str] = []
+    starts: list[int] = []  # stripped line start
+    spans: list[tuple[int, int, int | None]] = []  # raw line start, end, newline index
+    pos = 0
+    for k, r in enumerate(raw):
+        end = pos + len(r)
+        stripped = r.strip(" ")
+        lead = len(r) - len(r.lstrip(" ")) if stripped else 0
+        lines.append(stripped)
+        starts.append(pos + lead)
+        spans.append((pos, end, end if k + 1 < n_lines else None))
+        pos = end + 1
+    hits = _line_hits(text, starts, lines)
+    punct = [bool(x) and _PROSE_PUNCT.search(x) is not None for x in lines]
+    prose = [_prose(x, p) for x, p in zip(lines, punct, strict=True)]
+    verdicts: list[str | None] = [None] * n_lines
+    for i, line in enumerate(lines):
+        h = hits[i]
+        if not line:
+            verdicts[i] = "blank"
+        elif h.spam and _spam_verdict(line, h.spam):
+            verdicts[i] = "spam"
+        elif h.footer and len(line) < 300:
+            verdicts[i] = "footer"
+        elif (not prose[i] or h.chrome_at >= 0 or len(line) < 150) and _chrome_verdict(line, h, punct[i]):
+            verdicts[i] = "chrome"
+    body = [i for i, p in enumerate(prose) if p and verdicts[i] is None]
+    first = body[0] if body else None
+    last = body[-1] if body else None
+    if first is None and any(v in ("footer", "spam") for v in verdicts):
+        # no article text at all, only page furniture around a footer or spam: drop it all
+        verdicts = [v or "furniture" for v in verdicts]
+    footer_at = None
+    if first is not None:
+        footer_at = next((i for i in range(first + 1, n_lines) if verdicts[i] == "footer"), None)
+    items = [bool(x) and not prose[i] and _is_link_item(x) for i, x in enumerate(lines)]
+    # A page cut off mid-sentence ends in a short fragment: keep it when it is the only
+    # undecided line after the last sentence (a list of related headlines has several).
+    tail_keep = None
+    if last is not None:
+        rest = [i for i in range(last + 1, n_lines) if verdicts[i] is None]
+        if len(rest) == 1 and not items[rest[0]]:
+            tail_keep = rest[0]
+
+    out: list[LineVerdict] = []
+    for i, (s, e, nl) in enumerate(spans):
+        why = verdicts[i]
+        line = lines[i]
+        if why is None and first is not None:
+            if i < first and (
+                (_AT_LEAST_5_CJK.match(line) is None and not _DIGIT.search(line))
+                or _ASCII_WORDS.fullmatch(line)
+            ):
+                why = "header"
+            elif last is not None and i > last and i != tail_keep:
+                why = "after-article"
+            elif footer_at is not None and i > footer_at and not (
+                prose[i] and len(line) >= 40 and "。" in line
+            ):
+                why = "after-footer"
+        if why is None and items[i] and ((i > 0 and items[i - 1]) or (i + 1 < n_lines and items[i + 1])):
+            why = "link-list"
+        if why is None:
+            out.append(LineVerdict(starts[i], starts[i] + len(line), nl, True, "prose" if prose[i] else "kept"))
+        else:
+            out.append(LineVerdict(s, e, nl, False, why))
+    return out
+
+
+def select_lines(text: str) -> list[Edit]:
+    """Deletions that keep only article lines, stripped, separated by single line breaks."""
+    kept = [v for v in judge_lines(text) if v.keep]
+    edits: list[Edit] = []
+    pos = 0
+    for k, v in enumerate(kept):
+        if v.start > pos:
+            edits.append((pos, v.start, ""))
+        if k + 1 < len(kept) and v.newline is not None:
+            if v.newline > v.end:
+                edits.append((v.end, v.newline, ""))
+            pos = v.newline + 1
+        else:
+            pos = v.end
+    if pos < len(text):
+        edits.append((pos, len(text), ""))
+    return edits

@@ -1,0 +1,37 @@
+from duikou.engines.local import ingest
+from duikou.models import ReadError
+
+
+def test_ingest_counts_and_reports_errors(tmp_path, store):
+    tmp_path = tmp_path / "in"
+    tmp_path.mkdir()
+    (tmp_path / "a.txt").write_text("江苏省对口支援青海省海南藏族自治州,援青工作十年。", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "r1", "text": "福建省对口帮扶宁夏回族自治区,闽宁协作。"}\nnot json\n',
+                                      encoding="utf-8")
+    seen = []
+    report = ingest([tmp_path], store, on_page=seen.append)
+    assert report.pages == 2 and report.documents == 2 and report.added == 2
+    assert [e.path for e in report.errors] == [f"{tmp_path / 'b.jsonl'}:2"]
+    assert any(isinstance(x, ReadError) for x in seen)
+    again = ingest([tmp_path], store)
+    assert again.added == 0 and again.unchanged == 2
+
+
+def test_a_failing_page_does_not_stop_the_run(tmp_path, store, monkeypatch):
+    tmp_path = tmp_path / "in"
+    tmp_path.mkdir()
+    import duikou.engines.local as local
+
+    real = local.process_page
+
+    def flaky(page):
+        if page.source_id.endswith("bad.txt"):
+            raise RuntimeError("boom")
+        return real(page)
+
+    monkeypatch.setattr(local, "process_page", flaky)
+    (tmp_path / "bad.txt").write_text("江苏省对口支援青海省。", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("福建省对口帮扶宁夏回族自治区。", encoding="utf-8")
+    report = ingest([tmp_path], store)
+    assert report.added == 1
+    assert "processing failed" in report.errors[0].reason and "bad.txt" in report.errors[0].path

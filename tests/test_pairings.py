@@ -1,0 +1,290 @@
+"""Unit tests for pairing extraction, on sentences written for these tests.
+
+Mentions are built by hand (surface -> GB/T code) so the tests pin the pairing rules, not the
+resolver; one test at the end runs the real gazetteer end to end.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from duikou.extract.pairings import _since, extract_pairings
+from duikou.models import PROGRAMMES, Mention, Region
+from duikou.regions import default_gazetteer
+
+XPCC4 = Region(None, "新疆生产建设兵团第四师", "新疆生产建设兵团第四师", "other", "650000", None)
+
+
+def mentions(text: str, names: dict[str, str | Region], why: dict[str, str] | None = None) -> list[Mention]:
+    """Every occurrence of each surface, longest surfaces first, as a resolved Mention."""
+    g = default_gazetteer()
+    taken: set[int] = set()
+    out = []
+    for surface in sorted(names, key=len, reverse=True):
+        target = names[surface]
+        region = target if isinstance(target, Region) else g.by_code(target)
+        assert region is not None, surface
+        start = text.find(surface)
+        while start != -1:
+            span = set(range(start, start + len(surface)))
+            if not span & taken:
+                taken |= span
+                out.append(Mention(start, start + len(surface), surface, region, 1.0, (why or {}).get(surface, "name")))
+            start = text.find(surface, start + 1)
+    return sorted(out, key=lambda m: m.start)
+
+
+def pairs(text: str, names: dict[str, str | Region], published: str | None = None, **kw) -> set[tuple[str, str]]:
+    found = extract_pairings(text, mentions(text, names, **kw), published)
+    for p in found:
+        assert text[p.evidence.start:p.evidence.end] == p.evidence.quote
+        assert p.programme in PROGRAMMES
+        assert 0 < p.evidence.confidence <= 1
+    return {(p.donor.name, p.recipient.name) for p in found}
+
+
+# ----------------------------------------------------------------- verbs
+
+
+def test_verb_donor_before_recipient_after():
+    text = "多年来,浙江省对口支援阿克苏地区,援建了一批学校。"
+    assert pairs(text, {"浙江省": "330000", "阿克苏地区": "652900"}) == {("浙江省", "阿克苏地区")}
+
+
+def test_verb_takes_the_deepest_place_of_a_chain():
+    text = "福建省三明市对口帮扶甘肃省定西市通渭县以来,两地往来频繁。"
+    names = {"福建省": "350000", "三明市": "350400", "甘肃省": "620000", "定西市": "621100", "通渭县": "621121"}
+    assert pairs(text, names) == {("三明市", "通渭县")}
+
+
+def test_verb_with_a_list_of_recipients():
+    text = "辽宁省对口支援那曲市及其下辖色尼区、聂荣县,成效明显。"
+    names = {"辽宁省": "210000", "那曲市": "540600", "色尼区": "540602", "聂荣县": "540623"}
+    assert pairs(text, names) == {("辽宁省", "那曲市"), ("辽宁省", "色尼区"), ("辽宁省", "聂荣县")}
+
+
+def test_verb_reverse_recipient_de_donor():
+    text = "对口援建理县的湖南省日前宣布,援建项目全部完工。"
+    assert pairs(text, {"理县": "513222", "湖南省": "430000"}) == {("湖南省", "理县")}
+
+
+def test_verb_donor_de_recipient():
+    text = "天津市对口支援的昌都市今年新建了十所学校。"
+    assert pairs(text, {"天津市": "120000", "昌都市": "540300"}) == {("天津市", "昌都市")}
+
+
+def test_verb_recipient_as_topic():
+    text = "海北州作为山东对口支援的地区,近年来变化很大。"
+    assert pairs(text, {"海北州": "632200", "山东": "370000"}) == {("山东省", "海北藏族自治州")}
+
+
+def test_verb_listed_donors():
+    text = "福建省及厦门市财政累计援助临夏州资金3亿元。"
+    names = {"福建省": "350000", "厦门市": "350200", "临夏州": "622900"}
+    assert pairs(text, names) == {("福建省", "临夏回族自治州"), ("厦门市", "临夏回族自治州")}
+
+
+def test_to_list_recipients_before_the_cue():
+    text = "杭州市近年来持续增加对恩施州、黔东南州的对口帮扶资金。"
+    names = {"杭州市": "330100", "恩施州": "422800", "黔东南州": "522600"}
+    assert pairs(text, names) == {("杭州市", "恩施土家族苗族自治州"), ("杭州市", "黔东南苗族侗族自治州")}
+
+
+def test_to_list_with_xpcc_division():
+    text = "江苏累计向伊犁州和兵团四师投入援疆资金数十亿元。"
+    names = {"江苏": "320000", "伊犁州": "654000", "兵团四师": XPCC4}
+    assert pairs(text, names, why={"兵团四师": "xpcc"}) == {
+        ("江苏省", "伊犁哈萨克自治州"), ("江苏省", "新疆生产建设兵团第四师")}
+
+
+# ----------------------------------------------------------------- relations
+
+
+@pytest.mark.parametrize("text", [
+    "2018年,宁波与黔西南州正式建立对口帮扶关系。",
+    "黔西南州与宁波正式建立对口帮扶关系。",
+    "宁波黔西南扶贫协作联席会议昨天召开。",
+])
+def test_relation_direction_from_province_rank(text):
+    names = {"宁波": "330200", "黔西南州": "522300", "黔西南": "522300"}
+    assert pairs(text, names) == {("宁波市", "黔西南布依族苗族自治州")}
+
+
+def test_relation_two_places_marker():
+    text = "福州和定西两地的干部互相挂职,共谋发展,推进东西部协作。"
+    assert pairs(text, {"福州": "350100", "定西": "621100"}) == {("福州市", "定西市")}
+
+
+def test_relation_respectively():
+    text = "会上,鼓楼区、台江区分别与岷县、漳县签订了对口帮扶协议。"
+    names = {"鼓楼区": "350102", "台江区": "350103", "岷县": "621126", "漳县": "621125"}
+    assert pairs(text, names) == {("鼓楼区", "岷县"), ("台江区", "漳县")}
+
+
+def test_relation_with_list_after_yu():
+    text = "浙江自2018年起与四川省凉山州、阿坝州开展东西部协作。"
+    names = {"浙江": "330000", "四川省": "510000", "凉山州": "513400", "阿坝州": "513200"}
+    found = extract_pairings(text, mentions(text, names))
+    assert {(p.donor.name, p.recipient.name) for p in found} == {
+        ("浙江省", "凉山彝族自治州"), ("浙江省", "阿坝藏族羌族自治州")}
+    assert {p.since for p in found} == {2018}
+    assert {p.programme for p in found} == {"东西部协作"}
+
+
+def test_school_twinning_is_not_a_pairing():
+    text = "去年,昆山市实验小学与玛沁县第一小学结成友好学校,开展对口帮扶。"
+    assert pairs(text, {"昆山市": "320583", "玛沁县": "632621"}) == set()
+
+
+def test_no_counterpart_task_gives_no_pairing():
+    text = "宁夏、西藏等没有对口支援任务的省区也主动参与捐助。"
+    assert pairs(text, {"宁夏": "640000", "西藏": "540000"}) == set()
+
+
+def test_a_city_does_not_pair_with_a_whole_province():
+    text = "嘉兴市新增帮扶四川省12个县,实现对口帮扶全覆盖。"
+    assert pairs(text, {"嘉兴市": "330400", "四川省": "510000"}) == set()
+
+
+# ----------------------------------------------------------------- teams, delegations, lists
+
+
+def test_team_works_where_the_sentence_says():
+    text = "无锡援疆工作组在阿合奇县建成一座农贸市场。"
+    assert pairs(text, {"无锡": "320200", "阿合奇县": "653023"}) == {("无锡市", "阿合奇县")}
+
+
+def test_team_cadre_with_local_post():
+    text = "来自浙江温岭市的援青干部、乌兰县委常委张某介绍了情况。"
+    names = {"浙江": "330000", "温岭市": "331081", "乌兰县": "632821"}
+    assert pairs(text, names) == {("温岭市", "乌兰县")}
+
+
+def test_team_programme_word_names_the_prefecture():
+    text = "江苏援伊前指今年安排项目八十个。"
+    assert pairs(text, {"江苏": "320000"}) == {("江苏省", "伊犁哈萨克自治州")}
+
+
+def test_team_without_a_place_gives_nothing():
+    text = "广东援藏干部克服高原反应,坚持工作。"
+    assert pairs(text, {"广东": "440000"}) == set()
+
+
+def test_delegation_visit_with_assistance_purpose():
+    text = "常州市党政代表团赴安康市考察,推进东西部扶贫协作。"
+    assert pairs(text, {"常州市": "320400", "安康市": "610900"}) == {("常州市", "安康市")}
+
+
+def test_delegation_without_assistance_is_no_pairing():
+    text = "常州市党政代表团赴安康市考察旅游资源。"
+    assert pairs(text, {"常州市": "320400", "安康市": "610900"}) == set()
+
+
+def test_list_of_partner_counties_with_deng():
+    text = "十三五期间,杭州对口帮扶地区累计投入资金二十亿元。恩施巴东、黔东南台江等结对地区全部脱贫。"
+    names = {"杭州": "330100", "恩施": "422800", "巴东": "422823", "黔东南": "522600", "台江": "522630"}
+    assert pairs(text, names) == {("杭州市", "巴东县"), ("杭州市", "台江县")}
+
+
+# ----------------------------------------------------------------- compounds
+
+
+def test_compound_of_two_provinces_needs_liang_sheng():
+    text = "闽宁两省区在银川召开联席会议。闽宁协作再上新台阶。"
+    names = {"银川": "640100"}
+    assert pairs(text, names) == {("福建省", "宁夏回族自治区")}
+    assert pairs("闽宁协作再上新台阶,银川受益良多。", names) == set()
+
+
+def test_compound_of_cities_resolved_in_document():
+    text = "厦门与临夏的合作由来已久。厦临协作不断深化,两地企业往来频繁。"
+    assert pairs(text, {"厦门": "350200", "临夏": "622900"}) == {("厦门市", "临夏回族自治州")}
+
+
+def test_compound_uses_the_resolver_reading():
+    text = "温州市援建了一批项目。温黔两地将进一步深化协作。"
+    names = {"温州市": "330300", "黔": "520000"}
+    got = pairs(text, names, why={"黔": "abbrev:温黔"})
+    assert got == {("温州市", "贵州省")} or got == set()  # a city never pairs with a whole province
+    assert ("温州市", "贵州省") not in got
+
+
+# ----------------------------------------------------------------- since, programme, evidence
+
+
+@pytest.mark.parametrize("sentence, published, year", [
+    ("浙江自2010年起对口支援阿克苏地区", None, 2010),
+    ("2016年起与西宁市开展对口协作", None, 2016),
+    ("从1996年算起,广州对口帮扶已进入第二十个年头", None, 1996),
+    ("自1994年对口支援林芝以来", None, 1994),
+    ("2017年9月,两地正式建立结对关系", None, 2017),
+    ("2016年是江苏与陕西建立协作关系20周年", None, 1996),
+    ("今年是天津对口支援黄南十周年", "2020-05-01", 2010),
+    ("今年是两地协作的第29年", "2021-03-01", 1993),
+    ("两地协作成效显著", "2021-03-01", None),
+])
+def test_since(sentence, published, year):
+    assert _since(sentence, published) == year
+
+
+def test_programmes_follow_the_recipient():
+    text = "上海对口支援喀什地区。北京对口支援拉萨市。天津对口支援黄南州。"
+    names = {"上海": "310000", "喀什地区": "653100", "北京": "110000", "拉萨市": "540100",
+             "天津": "120000", "黄南州": "632300"}
+    found = extract_pairings(text, mentions(text, names))
+    assert {(p.donor.name, p.programme) for p in found} == {
+        ("上海市", "援疆"), ("北京市", "援藏"), ("天津市", "援青")}
+
+
+def test_disaster_programme_from_document_context():
+    text = "汶川地震后,各地开展灾后重建。湖南省对口援建理县,三年完成重建任务。"
+    found = extract_pairings(text, mentions(text, {"湖南省": "430000", "理县": "513222"}))
+    assert [p.programme for p in found] == ["灾后重建"]
+    assert found[0].level == "province-county"
+
+
+def test_evidence_is_the_sentence():
+    text = "  序言。\n广东省对口支援林芝市,成效显著。"
+    (p,) = extract_pairings(text, mentions(text, {"广东省": "440000", "林芝市": "540400"}))
+    assert p.evidence.quote == "广东省对口支援林芝市,成效显著。"
+    assert p.evidence.extractor == "verb"
+
+
+def test_empty_and_no_mentions():
+    assert extract_pairings("", []) == []
+    assert extract_pairings("对口支援工作会议召开。", []) == []
+
+
+def test_end_to_end_with_the_gazetteer():
+    text = "自2010年起,山东省对口支援喀什地区疏附县,援建了一批学校。"
+    found = extract_pairings(text, default_gazetteer().find_mentions(text))
+    assert {(p.donor.code, p.recipient.code) for p in found} == {("370000", "653121")}
+    assert found[0].since == 2010 and found[0].programme == "援疆"
+
+
+def test_a_venue_is_not_a_donor():
+    text = "在北京召开的座谈会上,代表们表示要继续做好对口支援和田地区工作。"
+    found = extract_pairings(text, mentions(text, {"北京": "110000", "和田地区": "653200"}))
+    assert all(p.evidence.extractor != "verb" for p in found)
+    text = "在上海援建莎车县的学校里,孩子们正在上课。"
+    assert pairs(text, {"上海": "310000", "莎车县": "653125"}) == {("上海市", "莎车县")}
+
+
+def test_hong_kong_is_never_a_recipient():
+    text = "广东援助香港一批防疫物资。"
+    assert pairs(text, {"广东": "440000", "香港": "810000"}) == set()
+
+
+def test_team_recipient_from_the_dateline():
+    text = "新华社阿克苏6月1日电 记者近日走访了多个村庄。今年以来,浙江援疆干部扎根边疆,帮助群众增收。"
+    names = {"阿克苏": "652900", "浙江": "330000"}
+    found = extract_pairings(text, mentions(text, names))
+    assert {(p.donor.name, p.recipient.name, p.evidence.extractor) for p in found} == {
+        ("浙江省", "阿克苏地区", "team-dateline")}
+    assert pairs("今年以来,浙江援疆干部扎根边疆,帮助群众增收。", {"浙江": "330000"}) == set()
+
+
+def test_a_provincial_capital_hosting_is_not_the_party():
+    text = "江苏省委书记在南京会见青海省委书记,双方就对口支援工作交换意见。"
+    names = {"江苏": "320000", "南京": "320100", "青海": "630000"}
+    assert pairs(text, names) == {("江苏省", "青海省")}

@@ -1,0 +1,13 @@
+from duikou.answer.render import render_text
+from duikou.answer.respond import Answer, Fact, Part
+
+
+def test_render_shows_question_answer_quotes_and_sources():
+    fact = Fact("江苏省", "青海省海南藏族自治州", "援青", 2010, 2,
+                [{"doc": "doc-1", "doc_id": "doc-1", "url": None, "quote": "江苏省对口支援海南州", "start": 0, "end": 10}])
+    answer = Answer("江苏是青海的援建省份吗", "yes_no", "江苏省：是",
+                    [Part("江苏省", "yes", "是。", [fact])])
+    text = render_text(answer)
+    assert text.startswith("问：江苏是青海的援建省份吗\n答：江苏省：是")
+    assert "江苏省 → 青海省海南藏族自治州（援青，2010年起；2 篇文档报道）" in text
+    assert "「江苏省对口支援海南州」 — doc-1" in text
