@@ -154,26 +154,17 @@ def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
 @app.command()
 def region(name: str, context: str = typer.Option("", help="text around the name, to resolve it"),
            json_output: bool = JsonOption) -> None:
-    """Rank the divisions a name may denote, best first, with codes and reasons."""
-    from duikou.regions import default_gazetteer
+    """Rank the divisions a name may denote, best first, with codes, validity years and why."""
+    from duikou.regions.report import describe_candidates, format_candidates
 
-    try:
-        from duikou.regions.report import describe_candidates
-        rows = describe_candidates(name, context)
-    except ImportError:
-        rows = [{"code": c.region.code, "full_name": c.region.full_name, "level": c.region.level,
-                 "score": round(c.score, 3), "why": c.why} for c in default_gazetteer().candidates(name, context)]
+    rows = describe_candidates(name, context)
     if json_output:
         _print_json(rows)
         return
     if not rows:
-        out.print(f"no division is called {name!r}")
+        out.print(f"no division is called {name!r}", markup=False)
         raise typer.Exit(1)
-    for row in rows:
-        extra = "  ".join(f"{k}={v}" for k, v in row.items() if k not in {"code", "full_name", "level", "why"})
-        why = row.get("why")
-        why = "; ".join(why) if isinstance(why, list) else (why or "")
-        out.print(f"{row['code'] or '-':>8}  {row['full_name']}  [{row['level']}]  {extra}  {why}", markup=False)
+    out.print(format_candidates(rows), markup=False)
 
 
 @app.command()

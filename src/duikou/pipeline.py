@@ -7,23 +7,16 @@ run exactly this code.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from dataclasses import replace
 
 from duikou import settings
-from duikou.clean import clean_text, relevance_score, split_articles
+from duikou.clean import clean_text, publication_date, relevance_score, split_articles
 from duikou.clean.dedup import minhash_signature
+from duikou.extract.claims import extract_claims
 from duikou.extract.pairings import extract_pairings
-from duikou.models import Document, ProcessedDocument, RawPage
+from duikou.models import Claim, Document, Pairing, ProcessedDocument, RawPage
 from duikou.regions import default_gazetteer
-
-try:  # claims arrive with the claim extractor
-    from duikou.extract.claims import extract_claims
-except ImportError:  # pragma: no cover - during bootstrap only
-    extract_claims = None  # type: ignore[assignment]
-
-try:
-    from duikou.clean import publication_date
-except ImportError:  # pragma: no cover
-    publication_date = None  # type: ignore[assignment]
 
 
 def content_hash(text: str) -> str:
@@ -38,7 +31,7 @@ def documents_of(page: RawPage) -> list[Document]:
         raw = page.text[start:end]
         text, offsets = clean_text(raw)
         doc_id = page.source_id if len(spans) == 1 else f"{page.source_id}#{number + 1}"
-        published = publication_date(raw, page.url, page.meta) if publication_date else None
+        published = publication_date(raw, page.url, page.meta)
         documents.append(Document(
             doc_id=doc_id, source_id=page.source_id, raw_text=raw, text=text, offsets=offsets,
             path=page.path, url=page.url, published=published,
@@ -47,13 +40,31 @@ def documents_of(page: RawPage) -> list[Document]:
     return documents
 
 
+def attribute_claims(claims: list[Claim], pairings: list[Pairing]) -> list[Claim]:
+    """A figure whose sentence names no donor or recipient belongs to the document's main
+    pairing, when one pairing clearly dominates the document (stated at least twice as often
+    as any other)."""
+    counts = Counter((p.donor, p.recipient) for p in pairings)
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]):
+        return claims
+    donor, recipient = ranked[0][0]
+    out = []
+    for claim in claims:
+        if claim.subject is None and claim.object in (None, recipient):
+            claim = replace(claim, subject=donor, object=recipient)
+        elif claim.object is None and claim.subject == donor:
+            claim = replace(claim, object=recipient)
+        out.append(claim)
+    return out
+
+
 def process_document(document: Document) -> ProcessedDocument:
     mentions = default_gazetteer().find_mentions(document.text)
     pairings, claims = [], []
     if document.relevance >= settings.RELEVANCE_THRESHOLD:
         pairings = extract_pairings(document.text, mentions, document.published)
-        if extract_claims is not None:
-            claims = extract_claims(document.text, mentions, document.published)
+        claims = attribute_claims(extract_claims(document.text, mentions, document.published), pairings)
     return ProcessedDocument(document, mentions, pairings, claims, content_hash(document.raw_text),
                              minhash_signature(document.text))
 

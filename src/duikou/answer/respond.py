@@ -148,15 +148,18 @@ def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
     if not anchors:
         return Answer(q.text, q.kind, "没有在问题中识别出地区，无法回答。", [])
     parts = []
+    programme = _programme_hint(q.text)
     for anchor in anchors:
         prefix = [region_prefix(anchor)]
         others = [region_prefix(r) for r in (q.donors if aids else q.recipients)] or None
         if aids:
-            rows = store.pairing_rows(recipient=prefix, donor=others)
+            rows = store.pairing_rows(recipient=prefix, donor=others, programme=programme)
             official = _official(registry.find(others, prefix))
         else:
-            rows = store.pairing_rows(donor=prefix, recipient=others)
+            rows = store.pairing_rows(donor=prefix, recipient=others, programme=programme)
             official = _official(registry.find(prefix, others))
+        if programme:
+            official = [a for a in official if a["programme"] == programme]
         facts = _facts(rows)
         names = sorted({f.donor if aids else f.recipient for f in facts}, key=lambda n: -sum(
             f.documents for f in facts if (f.donor if aids else f.recipient) == n))
@@ -176,29 +179,46 @@ def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
 
 
 def _amount(q: ParsedQuestion, store: Store) -> Answer:
-    subjects = [region_prefix(r) for r in q.donors] or None
-    objects = [region_prefix(r) for r in q.recipients] or None
-    rows = store.claim_rows(subject=subjects, object_=objects)
-    if not rows and subjects and objects:  # the question may name only one side in the text
-        rows = store.claim_rows(subject=subjects) + store.claim_rows(object_=objects)
-    if q.measure:
-        rows = [r for r in rows if q.measure in r["measure"] or q.measure in r["quote"]]
-    year = re.search(r"(19|20)\d{2}", q.text)
-    if year:
-        rows = [r for r in rows if not r["period"] or year.group() in r["period"] or year.group() in r["quote"]]
-    seen: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        seen.setdefault(r["id"], r)
+    """Figures about the regions asked for, best match first: both sides named, the measure
+    asked for, the period asked for, a cumulative figure when the question says 累计."""
+    subjects = [region_prefix(r) for r in q.donors]
+    objects = [region_prefix(r) for r in q.recipients]
+    rows = store.claim_rows(subject=subjects or None) if subjects else []
+    rows += store.claim_rows(object_=objects or None) if objects else []
+    if subjects and objects:  # figures in documents that state this very pairing
+        documents = {r["doc_id"] for r in store.pairing_rows(donor=subjects, recipient=objects)}
+        rows += [r for r in store.claim_rows() if r["doc_id"] in documents]
+    year = re.search(r"(?:19|20)\d{2}", q.text)
+    cumulative = "累计" in q.text
+
+    def starts(code: str | None, prefixes: list[str]) -> bool:
+        return bool(code) and any(code.startswith(p) for p in prefixes)
+
+    def score(r: dict[str, Any]) -> float:
+        s = 2.0 * starts(r["subject_code"], subjects) + 2.0 * starts(r["object_code"], objects)
+        if q.measure:
+            s += 2.0 if q.measure in r["measure"] else (0.5 if q.measure in r["quote"] else -2.0)
+        if year:
+            s += 1.0 if (r["period"] or "").startswith(year.group()) else (0.5 if year.group() in r["quote"] else -0.5)
+        if cumulative:
+            s += 1.0 if r["qualifier"] == "累计" or "累计" in r["quote"] else 0.0
+        return s
+
+    best: dict[int, dict[str, Any]] = {}
+    for r in sorted(rows, key=score, reverse=True):
+        best.setdefault(r["id"], r)
+    ranked = [r for r in best.values() if score(r) > 0][:8]
     claims = [
         {"measure": r["measure"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
          "period": r["period"], "subject": r["subject"], "object": r["object"],
          "doc": r["source_id"], "quote": r["quote"].strip()}
-        for r in list(seen.values())[:8]
+        for r in ranked
     ]
     who = _names(q.donors + q.recipients) or "问题中的地区"
     if claims:
         first = claims[0]
-        summary = f"本语料中与{who}相关的数字：{_format_value(first)}（{first['measure']}，{first['period'] or '时期未说明'}）等 {len(claims)} 条。"
+        summary = (f"本语料中最相关的数字：{_format_value(first)}（{first['measure']}，"
+                   f"{first['period'] or '时期未说明'}，{first['doc']}）；共 {len(claims)} 条相关数字。")
         part = Part(who, "found", summary, claims=claims)
     else:
         summary = f"本语料未找到{who}的相关金额或数量。"

@@ -20,9 +20,10 @@ META_KEYS = (
 
 _D = r"[0-9０-９]"
 _YMD_CN = re.compile(rf"({_D}{{4}})\s*年\s*({_D}{{1,2}})\s*月\s*({_D}{{1,2}})\s*日")
-_YMD_SEP = re.compile(rf"(?<![0-9])({_D}{{4}})[-/.]({_D}{{1,2}})[-/.]({_D}{{1,2}})(?![0-9])")
-_DMY_DOT = re.compile(r"(?<![0-9])([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?![0-9])")
+_YMD_SEP = re.compile(rf"({_D}{{4}})[-/.]({_D}{{1,2}})[-/.]({_D}{{1,2}})(?![0-9])")
+_DMY_DOT = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?![0-9])")
 _MARKER = re.compile(r"发布|發布|时间|時間|日期|来源|來源|发表|發表|更新|[0-9]{1,2}:[0-9]{2}")
+_SENTENCE = re.compile(r"[，,。；;！!？?]")
 _DATELINE_MD = re.compile(rf"({_D}{{1,2}})月({_D}{{1,2}})日\s?电")
 
 _URL_PATTERNS = (
@@ -68,6 +69,8 @@ def date_from_text(text: str, anywhere: bool = False) -> str | None:
     candidates: list[tuple[int, int, str]] = []  # (priority, position, iso)
     for pattern, order in ((_YMD_CN, "ymd"), (_YMD_SEP, "ymd"), (_DMY_DOT, "dmy")):
         for m in pattern.finditer(head):
+            if m.start() and head[m.start() - 1].isdigit():
+                continue  # inside a longer number
             a, b, c = (_int(g) for g in m.groups())
             y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
             if not _valid(y, mo, d):
@@ -76,7 +79,7 @@ def date_from_text(text: str, anywhere: bool = False) -> str | None:
             line_end = head.find("\n", m.end())
             line = head[line_start : line_end if line_end >= 0 else len(head)]
             marked = _MARKER.search(line) is not None
-            short_line = len(line.strip()) <= 60
+            short_line = len(line.strip()) <= 60 and not _SENTENCE.search(line)
             priority = 0 if marked else (1 if short_line else 2)
             candidates.append((priority, m.start(), _iso(y, mo, d)))
     if not candidates:

@@ -28,7 +28,6 @@ def normalise(text: str) -> str:
 
 
 _BIN_EMPTY = np.uint64(1 << 32)
-_MASKED = np.uint64(0xFFFFFFFF_FFFFFFFF)  # a window that is not a shingle
 _ROTATE = np.uint64(0x9E3779B9)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
@@ -37,10 +36,10 @@ def _minhash_rows(hashes: np.ndarray, group: np.ndarray, n_groups: int, num_perm
     """Per-group, per-bin minima (one-permutation hashing, Li, Owen & Zhang 2012): each shingle
     hash picks a bin from its high bits and competes there with its low 32 bits. One pass over
     the shingles instead of num_perm passes; empty bins are filled by densify()."""
-    bins = ((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
-    values = np.where(hashes == _MASKED, _BIN_EMPTY, hashes & _LOW32)
+    bins = (((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
+    bins += group * num_perm
     rows = np.full(n_groups * num_perm, _BIN_EMPTY, dtype=np.uint64)
-    np.minimum.at(rows, group * num_perm + bins.astype(np.int64), values)
+    np.minimum.at(rows, bins, hashes & _LOW32)
     return rows.reshape(n_groups, num_perm)
 
 
@@ -97,14 +96,13 @@ def _line_shingles(text: str) -> tuple[list[tuple[int, int, int]], np.ndarray, n
         for j in range(1, k):
             h *= prime
             h += codes[j : j + n]
-        h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(32)
+        h ^= h >> np.uint64(31)
     nuls = np.concatenate(([0], np.cumsum(codes == 0)))
-    h[nuls[k:] != nuls[:n]] = _MASKED
-    # NULs before a window = (k-1) * (its line index + 1)
-    group = np.minimum(nuls[:n] // (k - 1) - 1, len(norms) - 1)
-    return spans, h, group
+    valid = nuls[k:] == nuls[:n]  # no NUL inside the window
+    # NULs before a window's start = (k-1) * (its line index + 1)
+    group = nuls[:n][valid] // (k - 1) - 1
+    return spans, h[valid], group
 
 
 def minhash_signature(text: str, num_perm: int | None = None) -> list[int]:

@@ -25,7 +25,7 @@ _FULL_STOP = re.compile(r"[。！？!?]")
 _DIGIT = re.compile(r"[0-9]")
 _TOKEN_SPLIT = re.compile(r"[\s|｜>›»·•/\-_]+")
 _BREADCRUMB = re.compile(r"[>›»]")
-_URLISH = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|[\w.]+@[\w-]+\.\w+|^//")
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|@[\w-]+\.[A-Za-z]{2,}|//")
 _PHONE_ONLY = re.compile(r"[\d\s\-+()（）]{7,}")
 _ASCII_WORDS = re.compile(r"[A-Za-z .:/\-]{1,30}")
 _LINK_ITEM = re.compile(r"\d{1,3}[.、)）]\s?\S")
@@ -205,6 +205,8 @@ def _is_link_item(line: str) -> bool:
 def inline_spam(text: str) -> list[Edit]:
     """Spam glued into a real line: gambling ads (`亚博xx登录`), `标题|spam terms` suffixes."""
     edits: list[tuple[int, int]] = [(m.start(), m.end()) for m in _GAMBLING.finditer(text)]
+    if "|" not in text and "｜" not in text:
+        return [(s, e, "") for s, e in edits]
     pos = 0
     for line in text.split("\n"):
         if "|" in line or "｜" in line:

@@ -34,6 +34,23 @@ def relevance_accuracy(store: Store, pages: list[dict[str, Any]]) -> dict[str, A
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+YES = re.compile(r"^(都)?是|^[^。;；]{0,8}[:：]是")
+NO = re.compile(r"^(都)?(否|不是)|不支持")
+
+
+def _yes_no_agrees(gold: str, answer: dict[str, Any]) -> bool:
+    """Per asked region when the gold answer speaks of each ("江苏:是…浙江:本语料不支持"),
+    otherwise the overall yes or no."""
+    overall_yes = bool(YES.search(gold)) and not NO.match(gold)
+    for part in answer["parts"]:
+        short = re.sub(r"(省|市|自治区|维吾尔|回族|壮族)+$", "", part["subject"])
+        m = re.search(re.escape(short) + r"[:：]([^。]*)", gold)
+        expected = (not NO.search(m.group(1)) and m.group(1).startswith("是")) if m else overall_yes
+        if (part["verdict"] == "yes") != expected:
+            return False
+    return bool(answer["parts"])
+
+
 def _question_correct(question: dict[str, Any], answer: dict[str, Any]) -> bool:
     """A lenient, explicit check: the answer must cite a supporting document and name the
     regions (or figures) the gold answer names."""
@@ -46,9 +63,7 @@ def _question_correct(question: dict[str, Any], answer: dict[str, Any]) -> bool:
         shown = {v / 1e8 for v in values} | {v / 1e4 for v in values} | values
         return any(abs(g - v) <= 0.005 * max(g, 1e-9) for g in gold_numbers for v in shown)
     if question["type"] == "yes_no":
-        gold_yes = question["answer"].lstrip().startswith(("是", "江苏:是")) or ":是" in question["answer"][:20]
-        said_yes = any(p["verdict"] == "yes" for p in answer["parts"])
-        return gold_yes == said_yes
+        return _yes_no_agrees(question["answer"], answer)
     wanted = [r for r in question.get("regions", [])]
     support = set(question.get("support_docs", []))
     return bool(cited & support) and any(r in text for r in wanted)

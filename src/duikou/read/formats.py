@@ -54,6 +54,7 @@ class GuardedGzip(io.RawIOBase):
         self._out = 0
         self._eof = False
         self._started = False
+        self.truncated = False
 
     def readable(self) -> bool:
         return True
@@ -75,8 +76,8 @@ class GuardedGzip(io.RawIOBase):
             self._in += len(chunk)
             if not chunk:
                 self._eof = True
-                if self._started and not self._inflate.eof:
-                    raise EOFError("gzip stream ends in the middle of a member (truncated file)")
+                # a cut-off member: hand out what was decompressed, fail on the next read
+                self.truncated = self._started and not self._inflate.eof
                 return
         self._started = True
         out = self._inflate.decompress(chunk, 1024 * 1024)
@@ -101,19 +102,44 @@ class GuardedGzip(io.RawIOBase):
         return n
 
 
-def open_stream(path: Path, gz: bool) -> IO[bytes]:
-    raw = path.open("rb")
-    if not gz:
-        return raw
-    return io.BufferedReader(GuardedGzip(raw), buffer_size=256 * 1024)
+class Stream:
+    """A binary stream over a file, gunzipped through GuardedGzip when needed.
+
+    A gzip stream cut off mid-member simply ends (so the records before the cut are still
+    read); `truncated` then tells the reader to report it."""
+
+    def __init__(self, path: Path, gz: bool):
+        self._raw = path.open("rb")
+        self._guard = GuardedGzip(self._raw) if gz else None
+        self.file: IO[bytes] = (
+            io.BufferedReader(self._guard, buffer_size=256 * 1024) if self._guard else self._raw
+        )
+
+    @property
+    def truncated(self) -> bool:
+        return self._guard is not None and self._guard.truncated
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.close()
 
 
-def read_limited(stream: IO[bytes], limit: int) -> bytes:
-    """Read at most `limit` bytes; TooLarge if there is more."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"larger than {limit} bytes")
-    return data
+_TRUNCATED = "gzip data ends in the middle of a member (truncated file)"
+
+
+def read_limited(stream: IO[bytes], limit: int, chunk: int = 1024 * 1024) -> bytearray:
+    """Read at most `limit` bytes, in chunks (memory grows with the data, not the limit);
+    TooLarge if there is more."""
+    data = bytearray()
+    while True:
+        piece = stream.read(min(chunk, limit + 1 - len(data)))
+        if not piece:
+            return data
+        data += piece
+        if len(data) > limit:
+            raise TooLarge(f"larger than {limit:,} bytes")
 
 
 def _page_too_large(text: str) -> str | None:
@@ -136,8 +162,11 @@ def _meta_with(decoded_warning: str | None, encoding: str, extra: dict[str, Any]
 
 def read_text_file(path: Path, gz: bool, html: bool) -> Iterator[Result]:
     """A whole .txt / .html file is one page; source_id is the file path."""
-    with open_stream(path, gz) as stream:
-        data = read_limited(stream, settings.MAX_FILE_BYTES)
+    with Stream(path, gz) as stream:
+        data = read_limited(stream.file, settings.MAX_FILE_BYTES)
+        if stream.truncated:
+            yield ReadError(str(path), _TRUNCATED)
+            return
     if not data.strip():
         yield ReadError(str(path), "empty file")
         return
@@ -179,7 +208,8 @@ def read_jsonl(path: Path, gz: bool) -> Iterator[Result]:
     records = pages = 0
     no_text = 0
     held: list[ReadError] = []
-    with open_stream(path, gz) as stream:
+    with Stream(path, gz) as opened:
+        stream = opened.file
         number = 0
         while True:
             line, ok = _readline_bounded(stream, limit)
@@ -233,6 +263,10 @@ def read_jsonl(path: Path, gz: bool) -> Iterator[Result]:
             meta = {k: v for k, v in record.items() if k not in {"id", "url", "text"}}
             pages += 1
             yield RawPage(source_id, text, str(path), url, meta)
+        if opened.truncated:
+            yield from held
+            yield ReadError(f"{path}:{number}", _TRUNCATED)
+            return
     yield from held
     if records == 0:
         yield ReadError(str(path), "empty file")
@@ -260,9 +294,11 @@ def read_warc(path: Path) -> Iterator[Result]:
     number = 0
     raw = path.open("rb")
     guarded: IO[bytes] = raw
+    gz: GuardedGzip | None = None
     if path.suffix.lower() in (".gz", ".gzip"):
         # let the guard do the decompression so bombs are caught; warcio then sees plain WARC
-        guarded = io.BufferedReader(GuardedGzip(raw), buffer_size=256 * 1024)
+        gz = GuardedGzip(raw)
+        guarded = io.BufferedReader(gz, buffer_size=256 * 1024)
     try:
         for record in ArchiveIterator(guarded, arc2warc=True):
             number += 1
@@ -324,6 +360,9 @@ def read_warc(path: Path) -> Iterator[Result]:
         return
     finally:
         raw.close()
+    if gz is not None and gz.truncated:
+        yield ReadError(f"{path}:{number}", f"{_TRUNCATED}; rest of the file skipped")
+        return
     if pages == 0:
         yield ReadError(str(path), "no HTML or text records in the WARC file")
 
@@ -344,6 +383,14 @@ def read_file(path: Path) -> Iterator[Result]:
         return
     if size > settings.MAX_FILE_BYTES and kind != "warc" and kind != "jsonl":
         yield ReadError(str(path), f"file too large: {size:,} bytes (limit {settings.MAX_FILE_BYTES:,})")
+        return
+    if kind == "txt" and not gz and size > 4 * settings.MAX_PAGE_CHARS:
+        # even at 4 bytes per character this is more text than one page may hold
+        yield ReadError(
+            str(path),
+            f"page too large: {size:,} bytes of text in one file (limit {settings.MAX_PAGE_CHARS:,} "
+            "characters); not an article — split the file first",
+        )
         return
     try:
         if kind == "warc":

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from importlib import resources
 
 import ahocorasick_rs
@@ -31,6 +32,10 @@ from duikou.models import Mention, Region
 LEVEL_PRIOR = {"province": 0.6, "prefecture": 0.4, "county": 0.0, "other": -0.2}
 KIND_PRIOR = {"name": 3.0, "former": 2.8, "xpcc": 3.0, "zone": 2.6, "short": 2.0,
               "xpcc-short": 1.6, "abbrev": 1.0, "programme-word": 1.0}
+KIND_LABELS = {"name": "official name", "short": "short name",
+               "zone": "development zone (no GB/T code)", "xpcc": "XPCC division (no GB/T code)",
+               "xpcc-short": "XPCC division short form", "abbrev": "one-character abbreviation",
+               "programme-word": "programme word"}
 LIST_SEPARATORS = set("、，,和与及跟同/·—- ")
 ADJACENT_GAP = 2  # chars allowed between a parent and its child: 青海省海南州, 江苏·海门
 
@@ -152,7 +157,12 @@ class Gazetteer:
         chars = re.escape("".join(sorted(self._abbrev)))
         cues = "|".join(re.escape(c) for c in sorted(self._cues, key=len, reverse=True))
         self._compound_re = re.compile(f"[{chars}][{chars}](?={cues})")
-        self._programme_re = re.compile("援([" + "".join(sorted(self._programme)) + "])")
+        stops = {w["word"]: w["value"] for w in words if w["kind"] == "programme-stop"}
+        self._support = [self._support_keys(info) if info is not None and len(info.readings) == 1 else ()
+                         for info in self._pinfo]
+        self._programme_re = re.compile("援(?:" + "|".join(
+            re.escape(ch) + (f"(?!{stops[ch]})" if ch in stops else "") for ch in sorted(self._programme)
+        ) + ")")
 
     # ---- building -------------------------------------------------------------------------
     def _build_units(self, divisions, history, xpcc) -> None:
@@ -196,7 +206,8 @@ class Gazetteer:
             gb = row.get("gb", "1") == "1"
             unit = self.units[row["code"] if gb else "zone:" + row["code"]]
             lvl = LEVEL_PRIOR[unit.region.level]
-            self._add(row["name"], Reading(unit, "name" if gb else "zone", KIND_PRIOR["name" if gb else "zone"] + lvl))
+            kind = "name" if gb else "zone"
+            self._add(row["name"], Reading(unit, kind, KIND_PRIOR[kind] + lvl))
             for short in filter(None, row["shorts"].split("/")):
                 self._add(short, Reading(unit, "short", KIND_PRIOR["short"] + lvl))
         # former names after current ones, so a current name keeps the higher prior
@@ -207,6 +218,8 @@ class Gazetteer:
             note = f"{h['old_name']} ({h['valid_from']}–{h['valid_to']})"
             lvl = LEVEL_PRIOR[unit.region.level]
             self._add(h["old_name"], Reading(unit, "former", KIND_PRIOR["former"] + lvl, note))
+            if h.get("old_short"):  # 襄樊 -> 襄阳市; ranked below current short names
+                self._add(h["old_short"], Reading(unit, "former", KIND_PRIOR["short"] - 0.1 + lvl, note))
         for row in aliases:
             target = row["target"]
             unit = self.units.get(target)
@@ -324,7 +337,7 @@ class Gazetteer:
             elif pinfo[i] is not None:
                 pending.append((len(out), i, s, e))
                 out.append(None)
-        programme = self._programme_re.findall(text) if "援" in text else ()
+        programme = [m[1] for m in self._programme_re.findall(text)] if "援" in text else ()
         compounds = self._compounds(text)
         if not pending and not programme and not compounds:
             return out  # type: ignore[return-value]
@@ -335,7 +348,8 @@ class Gazetteer:
             ctx.add(self._programme[ch][0].unit, 2)
         ctx.xinjiang = bool(ctx.prov.get("650000"))
         for slot, i, s, e in pending:
-            out[slot] = self._resolve(text, pinfo[i], s, e, out, slot, raw_next=self._next_unit(out, slot), ctx=ctx)
+            out[slot] = self._resolve(text, pinfo[i], s, e, out, slot,
+                                      raw_next=self._next_unit(out, slot), ctx=ctx)
         mentions = [m for m in out if m is not None]
         if programme or compounds:
             mentions = self._merge_aux(text, mentions, compounds, ctx)
@@ -362,7 +376,8 @@ class Gazetteer:
         gap = s - prev_end
         prev_sep = 0 <= gap <= 8 and all(c in LIST_SEPARATORS for c in text[prev_end:s])
         nxt, nstart = raw_next
-        nxt_sep = nxt is not None and 0 <= nstart - e <= 8 and all(c in LIST_SEPARATORS for c in text[e:nstart])
+        nxt_sep = (nxt is not None and 0 <= nstart - e <= 8
+                   and all(c in LIST_SEPARATORS for c in text[e:nstart]))
         best, best_score, best_why, second = None, -1e9, [], -1e9
         for r in info.readings:
             sc, why = self._score(r, ctx, prev, gap, prev_sep, nxt, nxt_sep)
@@ -390,11 +405,8 @@ class Gazetteer:
                 break
         if not rivals:
             return matches
-        seen: Counter[str] = Counter()
-        for i, _, _ in matches:
-            info = pinfo[i]
-            if info is not None and len(info.readings) == 1:
-                seen.update(self._support_keys(info))
+        support = self._support
+        seen: Counter[str] = Counter(chain.from_iterable(support[i] for i, _, _ in matches))
         out: list[tuple[int, int, int]] = []
         skip_until = -1
         for n, (i, s, e) in enumerate(matches):
@@ -454,12 +466,12 @@ class Gazetteer:
         extra: list[Mention] = []
         drop: set[int] = set()
         for mm in self._programme_re.finditer(text):
-            s = mm.start(1)
+            s, ch = mm.start() + 1, mm.group()[1]
             i = bisect_left(starts, s + 1)
             if i and out[i - 1].end > s:  # 援伊宁市: 伊宁 is a name
                 continue
-            r = self._programme[mm.group(1)][0]
-            extra.append(Mention(s, s + 1, mm.group(1), r.unit.region, 0.9,
+            r = self._programme[ch][0]
+            extra.append(Mention(s, s + 1, ch, r.unit.region, 0.9,
                                  f"programme-word:{mm.group(0)}"))
         for s, pair in sorted(set(compounds)):
             i = bisect_left(starts, s + 2)
@@ -520,8 +532,8 @@ class Gazetteer:
                     key = self._key_of(m.region)
                     if key:
                         ctx.add(self.units[key])
-            for ch in self._programme_re.findall(context):
-                ctx.add(self._programme[ch][0].unit, 2)
+            for word in self._programme_re.findall(context):
+                ctx.add(self._programme[word[1]][0].unit, 2)
             pos = context.find(name)
             if pos >= 0:
                 before = [m for m in mentions if m.end <= pos]
@@ -547,9 +559,7 @@ class Gazetteer:
         ranked = []
         for r in readings:
             score, why = self._score(r, ctx, prev, gap, prev_sep, nxt, nxt_sep)
-            label = {"name": "official name", "short": "short name", "zone": "development zone (no GB/T code)",
-                     "xpcc": "XPCC division (no GB/T code)", "xpcc-short": "XPCC division short form",
-                     "abbrev": "one-character abbreviation", "programme-word": "programme word"}.get(r.kind, r.kind)
+            label = KIND_LABELS.get(r.kind, r.kind)
             first = f"former name {r.note}" if r.kind == "former" else (r.note or label)
             ranked.append(Candidate(r.unit.region, round(score, 3), [first] + why, r.unit, r.kind))
         ranked.sort(key=lambda c: (-c.score, c.region.code or c.region.name))

@@ -16,7 +16,8 @@ def _year(value: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def describe_candidates(name: str, context: str = "", gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
+def describe_candidates(name: str, context: str = "",
+                        gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
     """Ranked candidates for name (best first) as JSON-ready dicts with `code` first."""
     gaz = gazetteer or default_gazetteer()
     query = gaz.normalise_query(name)
@@ -30,7 +31,8 @@ def describe_candidates(name: str, context: str = "", gazetteer: Gazetteer | Non
         ]
         matched: dict[str, Any] = {"surface": query, "as": cand.kind}
         if cand.kind == "former":
-            hit = next((f for f in former if f["name"] == query), None)
+            hit = next((f for f in former if f["name"] == query), None) or next(
+                (f for f in former if f["name"].startswith(query)), None)
             if hit:
                 matched.update(valid_from=hit["valid_from"], valid_to=hit["valid_to"])
         parent = gaz.by_code(region.parent_code) if region.parent_code else None
@@ -66,7 +68,8 @@ def format_candidates(rows: list[dict[str, Any]]) -> str:
             years = f" since {row['valid_from']}"
         matched = row["matched"]
         if matched.get("as") == "former":
-            years += f" (as {matched['surface']} {matched.get('valid_from') or ''}–{matched.get('valid_to') or ''})"
+            span = f"{matched.get('valid_from') or ''}–{matched.get('valid_to') or ''}"
+            years += f" (as {matched['surface']} {span})"
         lines.append(f"{row['rank']}. {row['code'] or '—'}  {row['full_name']}  [{row['level']}]{years}"
                      f"  score {row['score']}")
         lines.extend(f"     - {reason}" for reason in row["why"])

@@ -1,0 +1,275 @@
+"""Unit tests of the cleaning steps (each a pure function) and of clean_text's offset map.
+
+All example text here is written for the tests; none is copied from the corpus.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from duikou.clean import clean_text
+from duikou.clean import chars, lines, pinyin
+from duikou.clean.tracked import Tracked, apply_edits, run
+
+
+def check_offsets(raw: str, text: str, offsets: list[int]) -> None:
+    assert len(offsets) == len(text) + 1
+    assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False)), "offsets must increase"
+    assert all(0 <= o <= len(raw) for o in offsets)
+    if text:
+        assert offsets[-1] > offsets[-2]
+
+
+# --- tracked edits -------------------------------------------------------------------------
+
+
+def test_apply_edits_keeps_offsets() -> None:
+    t = apply_edits(Tracked.of("ab&amp;cd"), [(2, 7, "&")])
+    assert t.text == "ab&cd"
+    assert t.offsets == [0, 1, 2, 7, 8, 9]
+
+
+def test_apply_edits_rejects_growing_replacement() -> None:
+    with pytest.raises(ValueError):
+        apply_edits(Tracked.of("ab"), [(0, 1, "xy")])
+
+
+def test_suffix_deletion_tightens_end() -> None:
+    t = apply_edits(Tracked.of("abc   "), [(3, 6, "")])
+    assert t.text == "abc" and t.offsets[-1] == 3
+
+
+# --- pinyin --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("noisy", "clean"),
+    [
+        ("當(dāng)前位置", "當前位置"),
+        ("對(duì)口支援", "對口支援"),
+        ("縣區(qū)(qū)", "縣區"),
+        ("（zhōng）国", "国"),
+        ("和田地區(q", "和田地區"),  # annotation cut off by the end of a truncated page
+    ],
+)
+def test_pinyin_noise_removed(noisy: str, clean: str) -> None:
+    assert run(pinyin.pinyin_noise, noisy) == clean
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["(记者 王某)", "县(区)", "关于我们(About Us)", "(2019)", "(a)", "北京(Beijing)会议", "(正)"],
+)
+def test_parentheses_that_are_not_pinyin_stay(kept: str) -> None:
+    assert run(pinyin.pinyin_noise, kept) == kept
+
+
+# --- characters ----------------------------------------------------------------------------
+
+
+def test_lookalikes_table_has_a_source_header_and_the_issue_examples() -> None:
+    table = chars.lookalike_table()
+    for noisy, intended in zip("渻覀咹朤哋鍺荿偅仈仩", "省西安月地者成重八上", strict=True):
+        assert table[noisy][0] == intended
+    assert "奣" in table
+
+
+def test_lookalikes_replace_and_respect_blockers() -> None:
+    assert run(chars.lookalikes, "青海渻覀宁市") == "青海省西宁市"
+    assert run(chars.lookalikes, "囿于条件,户户囿就业") == "囿于条件,户户有就业"
+    assert run(chars.lookalikes, "把Φ国移动,钢筋Φ20") == "把中国移动,钢筋Φ20"
+
+
+def test_html_entities() -> None:
+    assert run(chars.html_entities, "A&amp;B&nbsp;C&#20013;&#x56FD;") == "A&B C中国"
+    assert run(chars.html_entities, "R&D &unknown; x") == "R&D &unknown; x"
+
+
+def test_html_tags_and_markdown_images() -> None:
+    assert run(chars.html_tags, "<p>第一段</p><br/>第二段<!-- c -->") == "第一段第二段"
+    assert run(chars.html_tags, "<正>总人口十万") == "总人口十万"
+    assert run(chars.html_tags, "图片![](http://x/y.png)说明") == "图片说明"
+    assert run(chars.html_tags, "成效显著?/p>") == "成效显著?"
+    assert run(chars.html_tags, "3<5 且 6>2") == "3<5 且 6>2"
+
+
+def test_width_table_is_one_to_one() -> None:
+    text = "２０１９年ＡＢＣ％\u3000\xa0x"
+    assert text.translate(chars.WIDTH_TABLE) == "2019年ABC%  x"
+    assert all(len(v) == 1 for v in chars.WIDTH_TABLE.values())
+
+
+def test_spaces() -> None:
+    assert run(chars.spaces, "干部 , 还有很多 。 2018年") == "干部,还有很多。2018年"
+    assert run(chars.spaces, "江苏   南京") == "江苏 南京"  # a single space may stand for lost punctuation
+
+
+def test_punctuation_noise() -> None:
+    assert run(chars.punctuation_noise, "稳得住,、能致富,。搬迁后,,还") == "稳得住、能致富。搬迁后,还"
+
+
+def test_to_simplified_is_char_for_char() -> None:
+    raw = "對口幫扶陝西省,資金56.65億元"
+    t = chars.to_simplified(Tracked.of(raw))
+    assert t.text == "对口帮扶陕西省,资金56.65亿元"
+    assert len(t.text) == len(raw)
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "国产在线精品一区二区在线看,欧美日韩免费看,久久午夜",
+        "亚洲无码人妻成人视频在线观看",
+    ],
+)
+def test_spam_lines(line: str) -> None:
+    assert lines.is_spam(line)
+
+
+def test_ordinary_prose_with_a_few_trigger_words_is_not_spam() -> None:
+    assert not lines.is_spam("亚洲和欧美市场的精品农产品销路很好,对口帮扶地区的苹果销往日韩。")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "当前位置:首页 > 新闻 > 正文",
+        "首页 要闻 图片 视频 专题 评论 论坛 推广",
+        "客服热线:010-12345678",
+        "责任编辑:张三",
+        "分享到:微信 微博",
+        "本文地址:http://example.com/a/1.html",
+        "地方频道 › 新闻 › 本地",
+        "010-12345678",
+        "投稿邮箱:news@example.com",
+    ],
+)
+def test_chrome_lines(line: str) -> None:
+    assert lines.is_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright © 2010-2020 某某网 All Rights Reserved",
+        "京ICP备12345678号-1",
+        "版权声明:本站文章均来源于网络,如有侵权请联系删除。",
+    ],
+)
+def test_footer_lines(line: str) -> None:
+    assert lines.is_footer(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "某省对口支援某州三年来,累计投入援建资金12.5亿元,实施项目200个。",
+        "援建,七成注入民生工程",
+        "喀什 同题共答 双向赋能",
+    ],
+)
+def test_article_lines_are_not_chrome(line: str) -> None:
+    assert not lines.is_chrome(line) and not lines.is_footer(line) and not lines.is_spam(line)
+
+
+def test_inline_spam() -> None:
+    assert run(lines.inline_spam, "某市援青十年纪实|国产一区二区A片") == "某市援青十年纪实"
+    assert run(lines.inline_spam, "亚博123登录2022年7月,两人来到高原。") == "2022年7月,两人来到高原。"
+
+
+PAGE = """国产精品一区二区在线观看,欧美日韩免费看,久久午夜
+当前位置:首页 > 新闻中心 > 正文
+某市援建工作纪实
+2020-05-06 10:20 来源:某某日报
+  某市对口支援某县已经十年,累计投入资金三亿元,建成学校、医院等项目八十个。
+三年扶贫协作
+  今年以来,两地互派干部二十名,开展培训十二期,受益群众超过五千人。
+
+责任编辑:李四
+Copyright © 2020 某某网 版权所有
+相关新闻
+某地举行运动会
+某县召开工作会议
+"""
+
+
+def test_select_lines_keeps_the_article_and_drops_furniture() -> None:
+    text, offsets = clean_text(PAGE)
+    check_offsets(PAGE, text, offsets)
+    kept = [line for line in text.splitlines() if "来源" not in line]  # the date line may go
+    assert kept == [
+        "某市援建工作纪实",
+        "某市对口支援某县已经十年,累计投入资金三亿元,建成学校、医院等项目八十个。",
+        "三年扶贫协作",
+        "今年以来,两地互派干部二十名,开展培训十二期,受益群众超过五千人。",
+    ]
+
+
+def test_truncated_last_fragment_is_kept_but_related_headlines_are_not() -> None:
+    page = "某省对口支援某州的工作取得了明显成效,援建项目全部完工,群众十分满意。\n随着某市援藏"
+    assert clean_text(page)[0].endswith("随着某市援藏")
+    page2 = page + "\n某地举行运动会\n某县召开工作会议\n某镇开展培训"
+    assert "运动会" not in clean_text(page2)[0]
+
+
+def test_link_list_after_footer_dropped_but_numbered_article_points_kept() -> None:
+    article = (
+        "某市对口帮扶某县的主要做法如下,成效明显。\n"
+        "1. 产业扶贫:引导企业投资兴业,带动当地就业。\n"
+        "2. 教育扶贫:选派教师,提升当地教育水平。\n"
+        "免责声明:本站内容来源于网络,仅供参考\n"
+        "1.某县召开会议\n2.某镇开展活动\n3.某校举行比赛\n"
+    )
+    text = clean_text(article)[0]
+    assert "产业扶贫:引导企业" in text and "教育扶贫:选派教师" in text
+    assert "某县召开会议" not in text and "免责声明" not in text
+
+
+def test_page_with_only_furniture_cleans_to_nothing() -> None:
+    assert clean_text("我要回帖\n\n更多推荐\n\n版权声明:内容来源于网络,如有侵权请联系删除。\n\n点击添加站长微信")[0] == ""
+
+
+# --- clean_text as a whole -----------------------------------------------------------------
+
+
+def test_clean_text_maps_back_to_raw() -> None:
+    raw = "當(dāng)前工作進展順利:\n  江蘇渻對口支援&amp;協作,資金２億元。 \r\n\r\n第二行,項目十個。"
+    text, offsets = clean_text(raw)
+    check_offsets(raw, text, offsets)
+    assert "当前工作进展顺利" in text and "江苏省对口支援&协作,资金2亿元。" in text
+    start = text.index("资金")
+    assert raw[offsets[start] : offsets[start + 4]] == "資金２億"
+    amp = text.index("&")
+    assert raw[offsets[amp] : offsets[amp + 1]] == "&amp;"
+    assert "\n" in text and "\r" not in text
+
+
+def test_clean_text_empty_and_whitespace() -> None:
+    assert clean_text("") == ("", [0])
+    assert clean_text(" \n\t\n")[0] == ""
+
+
+def test_clean_text_is_idempotent_on_clean_text() -> None:
+    raw = "某省对口支援某州,累计投入资金十亿元。\n受援地群众生活明显改善,援建项目全部投用。"
+    once = clean_text(raw)[0]
+    assert clean_text(once)[0] == once
+
+
+def test_long_single_line_is_linear() -> None:
+    raw = "某市对口支援某县,投入资金一亿元。" * 60_000  # ~1M characters, no line break
+    text, offsets = clean_text(raw)
+    assert text == raw and len(offsets) == len(raw) + 1
+
+
+def test_random_noise_keeps_offsets_valid() -> None:
+    rng = random.Random(7)
+    alphabet = list("援疆對口支援渻覀(dāng)&amp;<p>\n \u3000１２,,。国产一区二区|亚博1登录") + ["\r\n"]
+    for _ in range(200):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        text, offsets = clean_text(raw)
+        check_offsets(raw, text, offsets)
