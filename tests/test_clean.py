@@ -5,18 +5,18 @@ All example text here is written for the tests; none is copied from the corpus.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 
-from duikou.clean import clean_text
-from duikou.clean import chars, lines, pinyin
+from duikou.clean import chars, clean_text, lines, pinyin
 from duikou.clean.tracked import Tracked, apply_edits, run
 
 
 def check_offsets(raw: str, text: str, offsets: list[int]) -> None:
     assert len(offsets) == len(text) + 1
-    assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False)), "offsets must increase"
+    assert all(a < b for a, b in itertools.pairwise(offsets)), "offsets must increase"
     assert all(0 <= o <= len(raw) for o in offsets)
     if text:
         assert offsets[-1] > offsets[-2]
@@ -52,6 +52,7 @@ def test_suffix_deletion_tightens_end() -> None:
         ("縣區(qū)(qū)", "縣區"),
         ("（zhōng）国", "国"),
         ("和田地區(q", "和田地區"),  # annotation cut off by the end of a truncated page
+        ("我們(men)看著(zhe)什麼(me)", "我們看著什麼"),  # neutral tone: no tone mark
     ],
 )
 def test_pinyin_noise_removed(noisy: str, clean: str) -> None:
@@ -60,7 +61,17 @@ def test_pinyin_noise_removed(noisy: str, clean: str) -> None:
 
 @pytest.mark.parametrize(
     "kept",
-    ["(记者 王某)", "县(区)", "关于我们(About Us)", "(2019)", "(a)", "北京(Beijing)会议", "(正)"],
+    [
+        "(记者 王某)",
+        "县(区)",
+        "关于我们(About Us)",
+        "(2019)",
+        "(a)",
+        "北京(Beijing)会议",
+        "(正)",
+        "(me)",
+        "A (de) B",
+    ],
 )
 def test_parentheses_that_are_not_pinyin_stay(kept: str) -> None:
     assert run(pinyin.pinyin_noise, kept) == kept
@@ -93,6 +104,8 @@ def test_html_tags_and_markdown_images() -> None:
     assert run(chars.html_tags, "图片![](http://x/y.png)说明") == "图片说明"
     assert run(chars.html_tags, "成效显著?/p>") == "成效显著?"
     assert run(chars.html_tags, "3<5 且 6>2") == "3<5 且 6>2"
+    raw = '前文<script type="text/javascript">\nvar ad = "国产精品";\n</script>后文<STYLE>p{}</STYLE>完'
+    assert run(chars.html_tags, raw) == "前文后文完"
 
 
 def test_width_table_is_one_to_one() -> None:
@@ -103,11 +116,15 @@ def test_width_table_is_one_to_one() -> None:
 
 def test_spaces() -> None:
     assert run(chars.spaces, "干部 , 还有很多 。 2018年") == "干部,还有很多。2018年"
-    assert run(chars.spaces, "江苏   南京") == "江苏 南京"  # a single space may stand for lost punctuation
+    assert (
+        run(chars.spaces, "江苏   南京") == "江苏 南京"
+    )  # a single space may stand for lost punctuation
 
 
 def test_punctuation_noise() -> None:
-    assert run(chars.punctuation_noise, "稳得住,、能致富,。搬迁后,,还") == "稳得住、能致富。搬迁后,还"
+    assert (
+        run(chars.punctuation_noise, "稳得住,、能致富,。搬迁后,,还") == "稳得住、能致富。搬迁后,还"
+    )
 
 
 def test_to_simplified_is_char_for_char() -> None:
@@ -177,9 +194,34 @@ def test_article_lines_are_not_chrome(line: str) -> None:
     assert not lines.is_chrome(line) and not lines.is_footer(line) and not lines.is_spam(line)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "以上数据来自统计部门,仅供参考。",
+        "消费者用手机扫码就能下单,受援地的农产品三天内送到家。",
+        "援建企业为当地提供技术支持,帮助合作社建起了冷库。",
+    ],
+)
+def test_one_boilerplate_word_inside_a_sentence_does_not_drop_it(line: str) -> None:
+    assert not lines.is_chrome(line) and not lines.is_footer(line)
+    page = f"某市对口帮扶某县,今年投入资金五千万元,建设项目十个。\n{line}\n两地还将继续深化合作,共同推进乡村振兴。"
+    assert line in clean_text(page)[0]
+
+
+def test_gov_site_footer() -> None:
+    page = (
+        "某市对口帮扶某县,今年投入资金五千万元,建设项目十个。\n"
+        "主办单位:某市人民政府办公室 网站标识码:1234567890\n"
+        "技术支持:某某科技有限公司\n"
+    )
+    assert clean_text(page)[0] == "某市对口帮扶某县,今年投入资金五千万元,建设项目十个。"
+
+
 def test_inline_spam() -> None:
     assert run(lines.inline_spam, "某市援青十年纪实|国产一区二区A片") == "某市援青十年纪实"
-    assert run(lines.inline_spam, "亚博123登录2022年7月,两人来到高原。") == "2022年7月,两人来到高原。"
+    assert (
+        run(lines.inline_spam, "亚博123登录2022年7月,两人来到高原。") == "2022年7月,两人来到高原。"
+    )
 
 
 PAGE = """国产精品一区二区在线观看,欧美日韩免费看,久久午夜
@@ -231,14 +273,21 @@ def test_link_list_after_footer_dropped_but_numbered_article_points_kept() -> No
 
 
 def test_page_with_only_furniture_cleans_to_nothing() -> None:
-    assert clean_text("我要回帖\n\n更多推荐\n\n版权声明:内容来源于网络,如有侵权请联系删除。\n\n点击添加站长微信")[0] == ""
+    assert (
+        clean_text(
+            "我要回帖\n\n更多推荐\n\n版权声明:内容来源于网络,如有侵权请联系删除。\n\n点击添加站长微信"
+        )[0]
+        == ""
+    )
 
 
 # --- clean_text as a whole -----------------------------------------------------------------
 
 
 def test_clean_text_maps_back_to_raw() -> None:
-    raw = "當(dāng)前工作進展順利:\n  江蘇渻對口支援&amp;協作,資金２億元。 \r\n\r\n第二行,項目十個。"
+    raw = (
+        "當(dāng)前工作進展順利:\n  江蘇渻對口支援&amp;協作,資金２億元。 \r\n\r\n第二行,項目十個。"
+    )
     text, offsets = clean_text(raw)
     check_offsets(raw, text, offsets)
     assert "当前工作进展顺利" in text and "江苏省对口支援&协作,资金2亿元。" in text
@@ -268,8 +317,84 @@ def test_long_single_line_is_linear() -> None:
 
 def test_random_noise_keeps_offsets_valid() -> None:
     rng = random.Random(7)
-    alphabet = list("援疆對口支援渻覀(dāng)&amp;<p>\n \u3000１２,,。国产一区二区|亚博1登录") + ["\r\n"]
+    alphabet = list("援疆對口支援渻覀(dāng)&amp;<p>\n \u3000１２,,。国产一区二区|亚博1登录") + [
+        "\r\n"
+    ]
     for _ in range(200):
         raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         text, offsets = clean_text(raw)
         check_offsets(raw, text, offsets)
+
+
+PORTAL = """网易首页 > 新闻中心 > 滚动新闻 > 正文
+东西部协作:某市与某州携手十年
+2021-03-04 10:12:33　来源: 某某日报
+举报
+0
+分享至
+用微信扫码二维码
+分享至好友和朋友圈
+　　本报讯（记者 张三）3月3日，某市与某州召开东西部协作联席会议。十年来，某市累计投入财政帮扶资金20亿元。
+　　据介绍，两地共建产业园区12个，引导企业投资150亿元。
+本文来源：某某日报　作者：张三　责任编辑：王五_NB12345
+相关推荐
+返回网易首页下载网易新闻客户端"""
+
+WECHAT = """原创 某某发布 某某发布 2022-01-05 18:00 发表于江苏
+收录于合集 #援疆 12个
+点击蓝字 关注我们
+今天，江苏第十批援疆干部人才完成轮换。三年来，江苏共安排援疆资金80亿元。
+产业援疆
+江苏引进企业100家，带动就业2万人。
+来源：某某日报
+编辑：李四
+审核：王五
+点个“在看”，分享给更多人"""
+
+GOV = """无障碍 | 长者模式 | English
+某省人民政府门户网站
+首页 | 政务公开 | 政务服务 | 互动交流
+您现在的位置：首页 > 新闻中心 > 部门动态
+某省对口支援某州工作取得新成效
+发布时间：2023-05-06 09:30  来源：省发展改革委  【字体：大 中 小】  【打印】
+　　今年以来，某省安排援疆资金12.5亿元，实施援疆项目86个。
+　　产业援疆方面，已引进企业15家，带动就业3000人。
+扫一扫在手机打开当前页
+【我要纠错】 【关闭窗口】
+主办：某省人民政府办公厅　承办：某省大数据中心
+网站标识码：1234000001　某ICP备05001234号"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            PORTAL,
+            [
+                "东西部协作:某市与某州携手十年",
+                "本报讯(记者 张三)3月3日,某市与某州召开东西部协作联席会议。十年来,某市累计投入财政帮扶资金20亿元。",
+                "据介绍,两地共建产业园区12个,引导企业投资150亿元。",
+            ],
+        ),
+        (
+            WECHAT,
+            [
+                "今天,江苏第十批援疆干部人才完成轮换。三年来,江苏共安排援疆资金80亿元。",
+                "产业援疆",
+                "江苏引进企业100家,带动就业2万人。",
+            ],
+        ),
+        (
+            GOV,
+            [
+                "某省对口支援某州工作取得新成效",
+                "今年以来,某省安排援疆资金12.5亿元,实施援疆项目86个。",
+                "产业援疆方面,已引进企业15家,带动就业3000人。",
+            ],
+        ),
+    ],
+)
+def test_typical_page_layouts(page: str, expected: list[str]) -> None:
+    text = clean_text(page)[0]
+    normalise = str.maketrans("，（）：", ",():")
+    assert [line.translate(normalise) for line in text.splitlines()] == expected

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -24,11 +25,43 @@ SPLITS = ("seeds", "dev")
 
 # Independent of src/duikou/clean/data: strings that never belong to an article body.
 SPAM_MARKERS = (
-    "国产", "一区二区", "免费看", "在线观看", "久久精品", "久久午夜", "A片", "ICP", "Copyright", "©", "版权",
-    "免责声明", "当前位置", "您当前的位置", "客服热线", "客服电话", "服务热线", "责任编辑",
-    "扫描关注", "微信公众号", "本文地址", "原文地址", "快照地址", "关于我们", "网站地图",
-    "联系我们", "劳务派遣公司", "仅供参考", "请勿", "http", "www.", "字号", "打印",
-    "热门搜索", "推荐阅读", "我要回帖", "亚博",
+    "国产",
+    "一区二区",
+    "免费看",
+    "在线观看",
+    "久久精品",
+    "久久午夜",
+    "A片",
+    "ICP",
+    "Copyright",
+    "©",
+    "版权",
+    "免责声明",
+    "当前位置",
+    "您当前的位置",
+    "客服热线",
+    "客服电话",
+    "服务热线",
+    "责任编辑",
+    "扫描关注",
+    "微信公众号",
+    "本文地址",
+    "原文地址",
+    "快照地址",
+    "关于我们",
+    "网站地图",
+    "联系我们",
+    "劳务派遣公司",
+    "仅供参考",
+    "请勿",
+    "http",
+    "www.",
+    "字号",
+    "打印",
+    "热门搜索",
+    "推荐阅读",
+    "我要回帖",
+    "亚博",
 )
 EMAIL = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}")
 PINYIN = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
@@ -39,7 +72,9 @@ def _load(name: str) -> list[dict]:
     for split in SPLITS:
         path = CORPUS / split / name
         if path.exists():
-            rows.extend(json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+            rows.extend(
+                json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()
+            )
     return rows
 
 
@@ -116,7 +151,7 @@ def test_offsets_are_valid_on_every_page() -> None:
         raw = pages()[pid]["text"]
         for text, offsets, start in docs:
             assert len(offsets) == len(text) + 1
-            assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False)), pid
+            assert all(a < b for a, b in itertools.pairwise(offsets)), pid
             assert start + offsets[-1] <= len(raw)
 
 
@@ -130,7 +165,11 @@ def test_long_sentences_of_relevant_pages_are_kept() -> None:
             continue
         docs = cleaned()[pid]
         for line in page["text"].splitlines():
-            if len(cjk.findall(line)) < 25 or "。" not in line or any(m in line for m in SPAM_MARKERS):
+            if (
+                len(cjk.findall(line)) < 25
+                or "。" not in line
+                or any(m in line for m in SPAM_MARKERS)
+            ):
                 continue
             want = clean_text(line)[0]
             if want and not any(want in text for text, _, _ in docs):

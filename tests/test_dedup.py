@@ -84,4 +84,4 @@ def test_paragraph_level_reprints_count_once() -> None:
     doc2 = f"{OTHER}\n{P1}"
     ids = [index.add(f"d1@{s}", sig) for s, _e, sig in paragraph_signatures(doc1)]
     ids += [index.add(f"d2@{s}", sig) for s, _e, sig in paragraph_signatures(doc2)]
-    assert ids == ["d1@0", f"d1@{len(P1) + 1}", f"d2@0", "d1@0"]
+    assert ids == ["d1@0", f"d1@{len(P1) + 1}", "d2@0", "d1@0"]

@@ -19,10 +19,12 @@ from duikou.read import read_paths
 from duikou.regions import default_gazetteer
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-FLOORS = {  # split: (precision, recall)
-    "seeds": (0.93, 0.92),
-    "dev": (0.87, 0.88),
-    "all": (0.92, 0.92),
+FLOORS = {  # split: (precision, recall); reached: seeds 0.985/1.000, dev 0.938/0.984, all 0.961/0.992
+    # dev precision is capped by labels we believe wrong or incomplete (p089 聊城 code, p092 虹口→玛沁,
+    # p069 天津→青海, p076 广东→百色): see the report in the pairing notes
+    "seeds": (0.96, 0.97),
+    "dev": (0.92, 0.96),
+    "all": (0.94, 0.97),
 }
 
 

@@ -24,6 +24,8 @@ from duikou.extract.periods import find_periods, guess_published, parse_period
         ("三年来", "2013-05-01", "2010-2013"),
         ("五年内", "2011-01-01", "2011-2015"),
         ("党的十八大以来", "2023-10-22", "2012-2023"),
+        ("“十三五”及“十四五”至今", "2024-08-16", "2016-2024"),
+        ("十二五至十三五期间", None, "2011-2020"),
     ],
 )
 def test_parse_period(text: str, published: str | None, period: str) -> None:

@@ -44,12 +44,15 @@ def test_txt_utf8(tmp_path: Path) -> None:
     assert page.meta["encoding"] == "utf-8"
 
 
-@pytest.mark.parametrize(("encoding", "text", "expected"), [
-    ("gbk", ARTICLE, "gb18030"),
-    ("gb2312", ARTICLE, "gb18030"),
-    ("big5", ARTICLE_T, "big5hkscs"),
-    ("utf-16", ARTICLE, "utf-16-le"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "text", "expected"),
+    [
+        ("gbk", ARTICLE, "gb18030"),
+        ("gb2312", ARTICLE, "gb18030"),
+        ("big5", ARTICLE_T, "big5hkscs"),
+        ("utf-16", ARTICLE, "utf-16-le"),
+    ],
+)
 def test_legacy_encodings(tmp_path: Path, encoding: str, text: str, expected: str) -> None:
     f = tmp_path / "a.txt"
     f.write_bytes((text * 3).encode(encoding))
@@ -67,10 +70,18 @@ def test_gbk_only_characters_decode_as_gb18030() -> None:
 def test_jsonl_records_and_metadata(tmp_path: Path) -> None:
     f = tmp_path / "pages.jsonl"
     rows = [
-        {"id": "x1", "url": "http://example.cn/1", "text": ARTICLE, "relevant": True, "site": "某网"},
+        {
+            "id": "x1",
+            "url": "http://example.cn/1",
+            "text": ARTICLE,
+            "relevant": True,
+            "site": "某网",
+        },
         {"id": "x2", "text": ARTICLE_T},
     ]
-    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    f.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8"
+    )
     got = read_all(f)
     assert [p.source_id for p in got] == ["x1", "x2"]
     assert got[0].url == "http://example.cn/1" and got[0].meta == {"relevant": True, "site": "某网"}
@@ -80,8 +91,12 @@ def test_jsonl_records_and_metadata(tmp_path: Path) -> None:
 def test_jsonl_bad_records_name_file_and_line(tmp_path: Path) -> None:
     f = tmp_path / "pages.jsonl"
     f.write_text(
-        json.dumps({"id": "ok", "text": ARTICLE}, ensure_ascii=False) + "\n{not json\n[1, 2]\n"
-        + json.dumps({"id": "no-text"}) + "\n" + json.dumps({"id": "ok2", "text": ARTICLE}, ensure_ascii=False) + "\n",
+        json.dumps({"id": "ok", "text": ARTICLE}, ensure_ascii=False)
+        + "\n{not json\n[1, 2]\n"
+        + json.dumps({"id": "no-text"})
+        + "\n"
+        + json.dumps({"id": "ok2", "text": ARTICLE}, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     got = read_all(f)
@@ -119,7 +134,9 @@ def test_html_main_text_without_script(tmp_path: Path) -> None:
 
 def test_html_without_text(tmp_path: Path) -> None:
     f = tmp_path / "empty.htm"
-    f.write_text("<html><head><script>var a=1;</script></head><body></body></html>", encoding="utf-8")
+    f.write_text(
+        "<html><head><script>var a=1;</script></head><body></body></html>", encoding="utf-8"
+    )
     err = only(read_all(f))
     assert isinstance(err, ReadError) and "no text" in err.reason
 
@@ -132,18 +149,23 @@ def _warc(path: Path, records: list[tuple[str, str, bytes]], gz: bool = True) ->
         writer = WARCWriter(out, gzip=gz)
         for url, ctype, payload in records:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers)
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(payload), http_headers=headers
+            )
             writer.write_record(record)
 
 
 def test_warc_gz_html_and_text_records(tmp_path: Path) -> None:
     f = tmp_path / "crawl.warc.gz"
     html = f"<html><head><title>某州援建</title></head><body><p>{ARTICLE}</p></body></html>"
-    _warc(f, [
-        ("http://example.cn/a.html", "text/html; charset=gbk", html.encode("gbk")),
-        ("http://example.cn/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + os.urandom(200)),
-        ("http://example.cn/b.txt", "text/plain; charset=utf-8", ARTICLE_T.encode("utf-8")),
-    ])
+    _warc(
+        f,
+        [
+            ("http://example.cn/a.html", "text/html; charset=gbk", html.encode("gbk")),
+            ("http://example.cn/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + os.urandom(200)),
+            ("http://example.cn/b.txt", "text/plain; charset=utf-8", ARTICLE_T.encode("utf-8")),
+        ],
+    )
     got = read_all(f)
     assert [type(g) for g in got] == [RawPage, RawPage]
     assert got[0].source_id == "http://example.cn/a.html" and got[0].url == got[0].source_id
@@ -160,7 +182,13 @@ def test_plain_warc(tmp_path: Path) -> None:
 
 def test_truncated_warc_gz(tmp_path: Path) -> None:
     f = tmp_path / "cut.warc.gz"
-    _warc(f, [(f"http://example.cn/{i}.html", "text/html", f"<p>{ARTICLE}{i}</p>".encode()) for i in range(5)])
+    _warc(
+        f,
+        [
+            (f"http://example.cn/{i}.html", "text/html", f"<p>{ARTICLE}{i}</p>".encode())
+            for i in range(5)
+        ],
+    )
     data = f.read_bytes()
     f.write_bytes(data[: len(data) * 2 // 3])
     got = read_all(f)
@@ -179,7 +207,9 @@ def test_gzipped_txt_and_jsonl(tmp_path: Path) -> None:
     a = tmp_path / "a.txt.gz"
     a.write_bytes(gzip.compress(ARTICLE.encode("utf-8")))
     b = tmp_path / "b.jsonl.gz"
-    b.write_bytes(gzip.compress(json.dumps({"id": "g1", "text": ARTICLE}, ensure_ascii=False).encode()))
+    b.write_bytes(
+        gzip.compress(json.dumps({"id": "g1", "text": ARTICLE}, ensure_ascii=False).encode())
+    )
     got = read_all(a, b)
     assert [g.text for g in got] == [ARTICLE, ARTICLE]
 
@@ -192,7 +222,12 @@ def test_folder_walk_goes_on_after_bad_files(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text(ARTICLE, encoding="utf-8")
     got = read_all(tmp_path, tmp_path / "missing.txt")
     kinds = {Path(g.path).name: type(g).__name__ for g in got}
-    assert kinds == {"bad.txt": "ReadError", "image.png": "ReadError", "good.txt": "RawPage", "missing.txt": "ReadError"}
+    assert kinds == {
+        "bad.txt": "ReadError",
+        "image.png": "ReadError",
+        "good.txt": "RawPage",
+        "missing.txt": "ReadError",
+    }
     reasons = {Path(g.path).name: g.reason for g in got if isinstance(g, ReadError)}
     assert reasons["bad.txt"] == "empty file" and "unsupported" in reasons["image.png"]
     assert reasons["missing.txt"] == "no such file"
@@ -243,7 +278,9 @@ def test_truncated_multibyte_in_jsonl_record(tmp_path: Path) -> None:
 
 def test_mixed_encodings(tmp_path: Path) -> None:
     f = tmp_path / "mixed.txt"
-    f.write_bytes(ARTICLE.encode("utf-8") + b"\n" + ARTICLE.encode("gbk") + b"\n" + ARTICLE.encode("utf-8"))
+    f.write_bytes(
+        ARTICLE.encode("utf-8") + b"\n" + ARTICLE.encode("gbk") + b"\n" + ARTICLE.encode("utf-8")
+    )
     page = only(read_all(f))
     assert isinstance(page, RawPage)
     assert page.text.split("\n") == [ARTICLE, ARTICLE, ARTICLE]
@@ -255,13 +292,11 @@ def test_50mb_single_line_is_refused_quickly_with_bounded_memory(tmp_path: Path)
     txt = tmp_path / "huge.txt"
     with open(txt, "wb") as out:
         chunk = ("援" * 1024).encode("utf-8")
-        for _ in range(size // len(chunk)):
-            out.write(chunk)
+        out.writelines(chunk for _ in range(size // len(chunk)))
     jsonl = tmp_path / "huge.jsonl"
     with open(jsonl, "wb") as out:
         out.write(b'{"id": "big", "text": "')
-        for _ in range(size // 1024):
-            out.write(b"a" * 1024)
+        out.writelines(b"a" * 1024 for _ in range(size // 1024))
         out.write(b'"}\n')
         out.write(json.dumps({"id": "small", "text": ARTICLE}, ensure_ascii=False).encode() + b"\n")
     tracemalloc.start()
@@ -330,7 +365,11 @@ def test_html_with_script_only_page_and_broken_markup(tmp_path: Path) -> None:
 
 def test_reading_is_lazy(tmp_path: Path) -> None:
     f = tmp_path / "many.jsonl"
-    f.write_text("\n".join(json.dumps({"id": str(i), "text": ARTICLE}, ensure_ascii=False) for i in range(1000)))
+    f.write_text(
+        "\n".join(
+            json.dumps({"id": str(i), "text": ARTICLE}, ensure_ascii=False) for i in range(1000)
+        )
+    )
     it = read_paths([f])
     first = next(it)
     assert isinstance(first, RawPage) and first.source_id == "0"

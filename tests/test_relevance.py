@@ -25,10 +25,14 @@ def test_relevance_accuracy_on_labelled_corpus() -> None:
     for split in ("seeds", "dev"):
         path = CORPUS / split / "pages.jsonl"
         if path.exists():
-            pages.extend(json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+            pages.extend(
+                json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()
+            )
     if not pages:
         pytest.skip(f"real corpus not found at {CORPUS}")
-    right = sum((page_score(p["text"]) >= settings.RELEVANCE_THRESHOLD) == p["relevant"] for p in pages)
+    right = sum(
+        (page_score(p["text"]) >= settings.RELEVANCE_THRESHOLD) == p["relevant"] for p in pages
+    )
     accuracy = right / len(pages)
     print(f"relevance accuracy {right}/{len(pages)} = {accuracy:.3f}")
     assert accuracy >= 0.95
@@ -53,6 +57,19 @@ def test_programme_words_make_a_text_relevant() -> None:
     ],
 )
 def test_unrelated_news_is_not_relevant(text: str) -> None:
+    assert relevance_score(text) < settings.RELEVANCE_THRESHOLD
+
+
+def test_poverty_relief_news_without_counterpart_assistance_is_not_relevant() -> None:
+    text = (
+        "某县扶贫办深入开展精准扶贫工作,干部结合脱贫攻坚任务走访贫困户,落实帮扶措施。"
+        "今年全县扶贫资金重点用于产业扶贫,帮扶贫困户发展养殖,助力乡村振兴,巩固脱贫攻坚成果。"
+    )
+    assert relevance_score(text) < settings.RELEVANCE_THRESHOLD
+
+
+def test_foreign_aid_news_is_not_relevant() -> None:
+    text = "由中国援建的某国体育场近日竣工,将用于举办国际赛事,当地政府表示感谢。"
     assert relevance_score(text) < settings.RELEVANCE_THRESHOLD
 
 

@@ -11,3 +11,12 @@ def test_render_shows_question_answer_quotes_and_sources():
     assert text.startswith("问：江苏是青海的援建省份吗\n答：江苏省：是")
     assert "江苏省 → 青海省海南藏族自治州（援青，2010年起；2 篇文档报道）" in text
     assert "「江苏省对口支援海南州」 — doc-1" in text
+
+
+def test_values_are_written_as_reports_write_them():
+    from duikou.answer.respond import format_value
+
+    assert format_value(184500000, "元") == "1.845亿元"
+    assert format_value(69000000, "元") == "6900万元"
+    assert format_value(5000, "元") == "5000元"
+    assert format_value(80, "个") == "80个"

@@ -37,20 +37,14 @@ def test_rule_lines_separate_articles() -> None:
 
 
 def test_repeated_dateline_starts_a_new_article_with_its_headline() -> None:
-    raw = (
-        f"新华社北京3月5日电 {BODY_A}\n"
-        f"某市援建新闻第二篇\n新华社成都3月6日电 {BODY_B}\n"
-    )
+    raw = f"新华社北京3月5日电 {BODY_A}\n某市援建新闻第二篇\n新华社成都3月6日电 {BODY_B}\n"
     got = pieces(raw)
     assert len(got) == 2
     assert got[1].startswith("某市援建新闻第二篇")
 
 
 def test_repeated_page_header_starts_a_new_article() -> None:
-    raw = (
-        f"第一篇标题\n发布时间:2020-01-02\n{BODY_A}\n"
-        f"第二篇标题\n发布时间:2020-01-03\n{BODY_B}\n"
-    )
+    raw = f"第一篇标题\n发布时间:2020-01-02\n{BODY_A}\n第二篇标题\n发布时间:2020-01-03\n{BODY_B}\n"
     got = pieces(raw)
     assert len(got) == 2 and got[1].startswith("第二篇标题")
 

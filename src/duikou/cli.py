@@ -137,6 +137,8 @@ def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
            measure: Optional[str] = typer.Option(None, help="e.g. 援助资金"),
            db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
     """List reported figures (money, projects, cadres ...) with their quotes."""
+    from duikou.answer.respond import format_value
+
     store = _store(db)
     rows = store.claim_rows(subject=_resolve(subject) if subject else None,
                             object_=_resolve(object_) if object_ else None, measure=measure)
@@ -146,7 +148,7 @@ def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
         return
     for r in rows:
         who = f"{r['subject'] or '?'} → {r['object'] or '?'}"
-        out.print(f"{r['measure']}: {r['value']:g} {r['unit']} ({r['qualifier'] or ''}{r['period'] or ''}) {who}  "
+        out.print(f"{r['measure']}: {format_value(r['value'], r['unit'])} ({' '.join(x for x in (r['qualifier'], r['period']) if x) or '-'}) {who}  "
                   f"— {r['source_id']}\n    「{r['quote'][:120]}」", markup=False)
     out.print(f"{len(rows)} claim evidence rows")
 

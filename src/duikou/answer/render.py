@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from duikou.answer.respond import Answer
+from duikou.answer.respond import Answer, format_value
 
 VERDICT_MARK = {"yes": "✔", "found": "✔", "no_evidence": "✘", "not_found": "✘", "official_only": "✘"}
 
@@ -18,7 +18,9 @@ def render_text(answer: Answer) -> str:
             for q in fact.quotes:
                 lines.append(f"      「{q['quote']}」 — {q['doc']}")
         for claim in part.claims:
-            lines.append(f"  · {claim['measure']} {claim['value']:g}{claim['unit']}（{claim['period'] or '时期未说明'}）")
+            qualifier = f"{claim['qualifier']}，" if claim.get("qualifier") else ""
+            lines.append(f"  · {claim['measure']} {format_value(claim['value'], claim['unit'])}"
+                         f"（{qualifier}{claim['period'] or '时期未说明'}）")
             lines.append(f"      「{claim['quote']}」 — {claim['doc']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

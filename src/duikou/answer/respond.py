@@ -226,13 +226,17 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
     return Answer(q.text, q.kind, summary, [part])
 
 
+def format_value(value: float, unit: str) -> str:
+    """Money the way reports write it (亿元, 万元); counts as plain numbers."""
+    if unit == "元" and abs(value) >= 1e8:
+        return f"{value / 1e8:.6g}亿元"
+    if unit == "元" and abs(value) >= 1e4:
+        return f"{value / 1e4:.6g}万元"
+    return f"{value:.10g}{unit}"
+
+
 def _format_value(claim: dict[str, Any]) -> str:
-    value, unit = claim["value"], claim["unit"]
-    if unit == "元" and value >= 1e8:
-        return f"{value / 1e8:g}亿元"
-    if unit == "元" and value >= 1e4:
-        return f"{value / 1e4:g}万元"
-    return f"{value:g}{unit}"
+    return format_value(claim["value"], claim["unit"])
 
 
 def ask(question: str, store: Store) -> Answer:

@@ -17,7 +17,9 @@ from duikou.clean.tracked import Edit, Tracked
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(
-    r"<(?:/?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?"  # <p>, </p>, <br/>, <a href=...>
+    # a whole <script>/<style> element (scraped text sometimes still holds raw HTML)
+    r"<(?:(?i:script|style)\b[^>]{0,300}>[\s\S]{0,200000}?</(?i:script|style)\s?"
+    r"|/?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?"  # <p>, </p>, <br/>, <a href=...>
     r"|!--.{0,2000}?--"  # comments
     r"|正)>"  # CNKI abstract marker <正>
     r"|/(?:p|div|span|li|td|tr|h[1-6])>"  # a closing tag that lost its '<' (checked below)
@@ -47,7 +49,11 @@ def html_tags(text: str) -> list[Edit]:
         return []
     edits: list[Edit] = []
     for m in _TAG.finditer(text):
-        if text[m.start()] == "/" and m.start() and (text[m.start() - 1].isascii() and text[m.start() - 1].isalpha()):
+        if (
+            text[m.start()] == "/"
+            and m.start()
+            and (text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
+        ):
             continue  # part of a URL path like a/p>, not a broken tag
         edits.append((m.start(), m.end(), ""))
     return edits
@@ -175,7 +181,7 @@ def punctuation_noise(text: str) -> list[Edit]:
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # noqa: ANN202 - opencc has no type stubs
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")

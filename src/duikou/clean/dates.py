@@ -14,8 +14,16 @@ from typing import Any
 HEAD_CHARS = 600  # the page header lives in the first few hundred characters
 MIN_YEAR, MAX_YEAR = 1990, 2035
 META_KEYS = (
-    "published", "publication_date", "publish_date", "pubdate", "pub_date", "date",
-    "datePublished", "article:published_time", "time", "datetime",
+    "published",
+    "publication_date",
+    "publish_date",
+    "pubdate",
+    "pub_date",
+    "date",
+    "datePublished",
+    "article:published_time",
+    "time",
+    "datetime",
 )
 
 _D = r"[0-9０-９]"

@@ -32,7 +32,9 @@ _ROTATE = np.uint64(0x9E3779B9)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
-def _minhash_rows(hashes: np.ndarray, group: np.ndarray, n_groups: int, num_perm: int) -> np.ndarray:
+def _minhash_rows(
+    hashes: np.ndarray, group: np.ndarray, n_groups: int, num_perm: int
+) -> np.ndarray:
     """Per-group, per-bin minima (one-permutation hashing, Li, Owen & Zhang 2012): each shingle
     hash picks a bin from its high bits and competes there with its low 32 bits. One pass over
     the shingles instead of num_perm passes; empty bins are filled by densify()."""
@@ -46,21 +48,20 @@ def _minhash_rows(hashes: np.ndarray, group: np.ndarray, n_groups: int, num_perm
 def _densify(rows: np.ndarray) -> np.ndarray:
     """Fill empty bins from the next non-empty bin to the right, circularly, shifted by the
     distance (rotation densification, Shrivastava & Li 2014), so short texts still get a full
-    signature whose equal-bin fraction estimates Jaccard similarity."""
+    signature whose equal-bin fraction estimates Jaccard similarity. Rows are never all empty."""
     empty = rows == _BIN_EMPTY
     if not empty.any():
         return rows
     n, p = rows.shape
     cols = np.arange(p, dtype=np.int64)
-    big = np.int64(4 * p)
-    idx = np.where(empty, big, cols[None, :])
-    doubled = np.concatenate([idx, np.where(empty, big, cols[None, :] + p)], axis=1)
-    nxt = np.minimum.accumulate(doubled[:, ::-1], axis=1)[:, ::-1][:, :p]
-    dist = (nxt - cols[None, :]).astype(np.uint64)
-    src = nxt % p
-    values = rows[np.arange(n)[:, None], src]
+    idx = np.where(empty, 2 * p, cols)
+    nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]  # next non-empty to the right
+    wrap = nxt == 2 * p
+    nxt[wrap] = np.broadcast_to(nxt[:, :1] + p, (n, p))[wrap]  # none: wrap to the row's first
+    values = np.take_along_axis(rows, nxt % p, axis=1)
     with np.errstate(over="ignore"):
-        return np.where(empty, (values + dist * _ROTATE) & _LOW32, rows)
+        shifted = (values + (nxt - cols).astype(np.uint64) * _ROTATE) & _LOW32
+    return np.where(empty, shifted, rows)
 
 
 def _line_shingles(text: str) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
@@ -75,7 +76,9 @@ def _line_shingles(text: str) -> tuple[list[tuple[int, int, int]], np.ndarray, n
     norms: list[str] = []
     pos = 0
     # normalise the whole text at once (line breaks kept), then pair lines up
-    for line, norm in zip(text.split("\n"), _NOT_WORD_OR_NL.sub("", text).lower().split("\n"), strict=True):
+    for line, norm in zip(
+        text.split("\n"), _NOT_WORD_OR_NL.sub("", text).lower().split("\n"), strict=True
+    ):
         start, end = pos, pos + len(line)
         pos = end + 1
         if norm:
@@ -118,7 +121,9 @@ def minhash_signature(text: str, num_perm: int | None = None) -> list[int]:
     return _densify(rows)[0].tolist()
 
 
-def paragraph_signatures(text: str, min_chars: int | None = None) -> list[tuple[int, int, list[int]]]:
+def paragraph_signatures(
+    text: str, min_chars: int | None = None
+) -> list[tuple[int, int, list[int]]]:
     """(start, end, signature) for every line of clean text long enough to be a paragraph;
     each signature equals minhash_signature(text[start:end])."""
     return document_signatures(text, min_chars)[1]
@@ -135,7 +140,11 @@ def document_signatures(
         return [_EMPTY] * num_perm, []
     rows = _minhash_rows(hashes, group, len(spans), num_perm)
     keep = [i for i, (_s, _e, n) in enumerate(spans) if n >= min_chars]
-    both = np.concatenate([rows.min(axis=0, keepdims=True), rows[keep]]) if keep else rows.min(axis=0, keepdims=True)
+    both = (
+        np.concatenate([rows.min(axis=0, keepdims=True), rows[keep]])
+        if keep
+        else rows.min(axis=0, keepdims=True)
+    )
     doc, *sigs = _densify(both).tolist()
     paragraphs = [(spans[i][0], spans[i][1], sig) for i, sig in zip(keep, sigs, strict=True)]
     return doc, paragraphs
@@ -198,7 +207,9 @@ class ReprintIndex:
         if key in self._cluster:
             return self._cluster[key]
         if len(signature) != self.num_perm:
-            raise ValueError(f"signature has {len(signature)} values, index expects {self.num_perm}")
+            raise ValueError(
+                f"signature has {len(signature)} values, index expects {self.num_perm}"
+            )
         values = np.asarray(signature, dtype=np.uint32)
         if values[0] == _EMPTY and (values == _EMPTY).all():
             self._cluster[key] = key  # nothing to compare: its own cluster, not indexed
@@ -210,7 +221,9 @@ class ReprintIndex:
             return cluster
         self._exact[digest] = key
         sig = _Sig(values)
-        candidates = sorted(self._lsh.query(sig), key=self._head_order.__getitem__)[: self.MAX_CANDIDATES]
+        candidates = sorted(self._lsh.query(sig), key=self._head_order.__getitem__)[
+            : self.MAX_CANDIDATES
+        ]
         cluster = key
         if candidates:
             heads = np.stack([self._head_signature[c] for c in candidates])

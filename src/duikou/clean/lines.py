@@ -25,10 +25,13 @@ _FULL_STOP = re.compile(r"[。！？!?]")
 _DIGIT = re.compile(r"[0-9]")
 _TOKEN_SPLIT = re.compile(r"[\s|｜>›»·•/\-_]+")
 _BREADCRUMB = re.compile(r"[>›»]")
+_BARS = re.compile(r"[|｜]")
 _URLISH = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|@[\w-]+\.[A-Za-z]{2,}|//")
 _PHONE_ONLY = re.compile(r"[\d\s\-+()（）]{7,}")
 _ASCII_WORDS = re.compile(r"[A-Za-z .:/\-]{1,30}")
+_COUNTER = re.compile(r"[0-9]{1,6}")  # a bare number in the page header: share/like counts
 _LINK_ITEM = re.compile(r"\d{1,3}[.、)）]\s?\S")
+_GAMBLING_BRANDS = ("亚博", "万博", "开云", "乐鱼", "博彩", "葡京", "威尼斯人", "金沙娱乐", "365")
 _GAMBLING = re.compile(
     r"(?:亚博|万博|开云|乐鱼|博彩|新?葡京|威尼斯人|金沙娱乐|[Bb][Ee][Tt]365)[A-Za-z0-9]{0,8}"
     r"(?:登录|注册|官网|入口|app|APP|下载|网址|平台|体育|娱乐)+"
@@ -82,7 +85,9 @@ def _markers() -> _Markers:
         if term.strip() and not term.startswith("#"):
             literals.setdefault(term, "spam")
     names = tuple(literals)
-    automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    automaton = ahocorasick_rs.AhoCorasick(
+        names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
     return _Markers(
         automaton,
         tuple(literals[n] for n in names),
@@ -94,38 +99,57 @@ def _markers() -> _Markers:
 
 @dataclass
 class _Hits:
-    footer: bool = False
+    footer: int = 0  # number of footer markers in the line
+    footer_at: int = -1  # position of the first one
+    chrome: int = 0  # number of chrome markers
     chrome_at: int = -1  # position of the first chrome marker in the line, -1 if none
     spam: set[str] | None = None
 
+    def add_footer(self, at: int) -> None:
+        self.footer += 1
+        if self.footer_at < 0 or at < self.footer_at:
+            self.footer_at = at
 
-def _line_hits(text: str, starts: list[int], lines: list[str]) -> list[_Hits]:
-    """Markers found in each (stripped) line; starts[i] = index of lines[i] in text."""
+    def add_chrome(self, at: int) -> None:
+        self.chrome += 1
+        if self.chrome_at < 0 or at < self.chrome_at:
+            self.chrome_at = at
+
+
+_NO_HITS = _Hits()
+
+
+def _line_hits(text: str, starts: list[int], lines: list[str]) -> dict[int, _Hits]:
+    """Markers found in each (stripped) line, by line index (lines without any are absent);
+    starts[i] = index of lines[i] in text."""
     m = _markers()
-    hits = [_Hits() for _ in starts]
+    hits: dict[int, _Hits] = {}
     for idx, a, _b in m.automaton.find_matches_as_indexes(text):  # type: ignore[attr-defined]
         i = bisect_right(starts, a) - 1
-        h = hits[i]
+        h = hits.get(i)
+        if h is None:
+            h = hits[i] = _Hits()
         kind = m.kinds[idx]
         if kind == "spam":
             if h.spam is None:
                 h.spam = set()
             h.spam.add(m.literals[idx])
         elif kind == "footer":
-            h.footer = True
-        elif h.chrome_at < 0 or a - starts[i] < h.chrome_at:
-            h.chrome_at = a - starts[i]
+            h.add_footer(a - starts[i])
+        else:
+            h.add_chrome(a - starts[i])
     for match in m.footer_re.finditer(text):
-        hits[bisect_right(starts, match.start()) - 1].footer = True
-    for h, line in zip(hits, lines, strict=True):
-        if line.startswith(m.chrome_starts):
-            h.chrome_at = 0
+        i = bisect_right(starts, match.start()) - 1
+        hits.setdefault(i, _Hits()).add_footer(match.start() - starts[i])
+    for i, line in enumerate(lines):
+        if line and line.startswith(m.chrome_starts):
+            hits.setdefault(i, _Hits()).add_chrome(0)
     return hits
 
 
 def _hits_of(line: str) -> _Hits:
     line = line.strip(" ")
-    return _line_hits(line, [0], [line])[0]
+    return _line_hits(line, [0], [line]).get(0, _NO_HITS)
 
 
 def cjk_count(line: str) -> int:
@@ -166,9 +190,22 @@ def is_prose(line: str) -> bool:
     return _prose(line, _PROSE_PUNCT.search(line) is not None)
 
 
+def _sentence_like(line: str) -> bool:
+    """A real sentence (ten Chinese characters and a full stop): one boilerplate word inside
+    it (`数据仅供参考。`, `消费者扫码购买。`) does not make it page furniture."""
+    return _FULL_STOP.search(line) is not None and _AT_LEAST_10_CJK.match(line) is not None
+
+
+def _footer_verdict(line: str, hits: _Hits) -> bool:
+    if not hits.footer or len(line) >= 300:
+        return False
+    return hits.footer >= 2 or hits.footer_at < 6 or not _sentence_like(line)
+
+
 def is_footer(line: str) -> bool:
     """Copyright/ICP licence/reposting disclaimers: the article is over."""
-    return len(line) < 300 and _hits_of(line).footer
+    line = line.strip(" ")
+    return _footer_verdict(line, _hits_of(line))
 
 
 def is_chrome(line: str) -> bool:
@@ -178,17 +215,19 @@ def is_chrome(line: str) -> bool:
 
 
 def _chrome_verdict(line: str, hits: _Hits, has_punct: bool) -> bool:
-    if hits.chrome_at >= 0 and (len(line) < 120 or hits.chrome_at < 4):
+    if hits.chrome and (
+        hits.chrome_at < 4 or (len(line) < 120 and (hits.chrome >= 2 or not _sentence_like(line)))
+    ):
         return True
     if len(line) >= 150:
         return False
     if not has_punct:
-        if len(_BREADCRUMB.findall(line)) >= 2:
+        if len(_BREADCRUMB.findall(line)) >= 2 or len(_BARS.findall(line)) >= 2:
             return True
         tokens = [t for t in _TOKEN_SPLIT.split(line) if t]
         if len(tokens) >= 6 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 6 * len(tokens)):
             return True
-    if _URLISH.search(line):
+    if _URLISH.search(line) and not _sentence_like(line):
         return True
     return _PHONE_ONLY.fullmatch(line) is not None
 
@@ -204,7 +243,9 @@ def _is_link_item(line: str) -> bool:
 
 def inline_spam(text: str) -> list[Edit]:
     """Spam glued into a real line: gambling ads (`亚博xx登录`), `标题|spam terms` suffixes."""
-    edits: list[tuple[int, int]] = [(m.start(), m.end()) for m in _GAMBLING.finditer(text)]
+    edits: list[tuple[int, int]] = []
+    if any(brand in text for brand in _GAMBLING_BRANDS):
+        edits = [(m.start(), m.end()) for m in _GAMBLING.finditer(text)]
     if "|" not in text and "｜" not in text:
         return [(s, e, "") for s, e in edits]
     pos = 0
@@ -212,7 +253,7 @@ def inline_spam(text: str) -> list[Edit]:
         if "|" in line or "｜" in line:
             offset = pos
             for seg in re.split(r"([|｜])", line):
-                if seg not in ("|", "｜") and len(spam_terms(seg)) >= 2 and not _FULL_STOP.search(seg):
+                if len(seg) > 1 and len(spam_terms(seg)) >= 2 and not _FULL_STOP.search(seg):
                     # delete the segment and the bar before it
                     start = offset - 1 if offset > pos else offset
                     edits.append((start, offset + len(seg)))
@@ -237,8 +278,9 @@ class LineVerdict:
     why: str
 
 
-def judge_lines(text: str) -> list[LineVerdict]:
-    """Decide for every line whether it belongs to the article, and why (for debugging)."""
+def judge_lines(text: str, kept_only: bool = False) -> list[LineVerdict]:
+    """Decide for every line whether it belongs to the article, and why (for debugging);
+    with kept_only, only the kept lines are returned (what select_lines needs)."""
     raw = text.split("\n")
     n_lines = len(raw)
     lines: list[str] = []
@@ -258,14 +300,15 @@ def judge_lines(text: str) -> list[LineVerdict]:
     prose = [_prose(x, p) for x, p in zip(lines, punct, strict=True)]
     verdicts: list[str | None] = [None] * n_lines
     for i, line in enumerate(lines):
-        h = hits[i]
         if not line:
             verdicts[i] = "blank"
-        elif h.spam and _spam_verdict(line, h.spam):
+            continue
+        h = hits.get(i, _NO_HITS)
+        if h.spam and _spam_verdict(line, h.spam):
             verdicts[i] = "spam"
-        elif h.footer and len(line) < 300:
+        elif h.footer and _footer_verdict(line, h):
             verdicts[i] = "footer"
-        elif (not prose[i] or h.chrome_at >= 0 or len(line) < 150) and _chrome_verdict(line, h, punct[i]):
+        elif (not prose[i] or h.chrome or len(line) < 150) and _chrome_verdict(line, h, punct[i]):
             verdicts[i] = "chrome"
     body = [i for i, p in enumerate(prose) if p and verdicts[i] is None]
     first = body[0] if body else None
@@ -288,23 +331,36 @@ def judge_lines(text: str) -> list[LineVerdict]:
     out: list[LineVerdict] = []
     for i, (s, e, nl) in enumerate(spans):
         why = verdicts[i]
+        if kept_only and why is not None:
+            continue
         line = lines[i]
         if why is None and first is not None:
             if i < first and (
                 (_AT_LEAST_5_CJK.match(line) is None and not _DIGIT.search(line))
                 or _ASCII_WORDS.fullmatch(line)
+                or _COUNTER.fullmatch(line)
             ):
                 why = "header"
             elif last is not None and i > last and i != tail_keep:
                 why = "after-article"
-            elif footer_at is not None and i > footer_at and not (
-                prose[i] and len(line) >= 40 and "。" in line
+            elif (
+                footer_at is not None
+                and i > footer_at
+                and not (prose[i] and len(line) >= 40 and "。" in line)
             ):
                 why = "after-footer"
-        if why is None and items[i] and ((i > 0 and items[i - 1]) or (i + 1 < n_lines and items[i + 1])):
+        if (
+            why is None
+            and items[i]
+            and ((i > 0 and items[i - 1]) or (i + 1 < n_lines and items[i + 1]))
+        ):
             why = "link-list"
         if why is None:
-            out.append(LineVerdict(starts[i], starts[i] + len(line), nl, True, "prose" if prose[i] else "kept"))
+            out.append(
+                LineVerdict(
+                    starts[i], starts[i] + len(line), nl, True, "prose" if prose[i] else "kept"
+                )
+            )
         else:
             out.append(LineVerdict(s, e, nl, False, why))
     return out
@@ -312,7 +368,7 @@ def judge_lines(text: str) -> list[LineVerdict]:
 
 def select_lines(text: str) -> list[Edit]:
     """Deletions that keep only article lines, stripped, separated by single line breaks."""
-    kept = [v for v in judge_lines(text) if v.keep]
+    kept = [v for v in judge_lines(text, kept_only=True) if v.keep]
     edits: list[Edit] = []
     pos = 0
     for k, v in enumerate(kept):

@@ -2,7 +2,8 @@
 
 Some scrapers copy pages whose characters carry ruby pinyin, which ends up inline as a
 parenthesised syllable with a tone mark. Only parentheses holding Latin letters with at least
-one tone mark are removed, so `(记者…)`, `县(区)`, `(About Us)` and `(2019)` stay.
+one tone mark are removed (plus a few toneless neutral-tone syllables right after a Chinese
+character, `們(men)`), so `(记者…)`, `县(区)`, `(About Us)` and `(2019)` stay.
 """
 
 from __future__ import annotations
@@ -13,18 +14,25 @@ from duikou.clean.tracked import Edit
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
+# Neutral-tone syllables carry no tone mark (們(men), 麼(me), 著(zhe)); they are accepted only
+# from this short list and only right after a Chinese character.
+_NEUTRAL = "men|me|zhe|ge|li|tou|ma|ne|ba|de|le|zi"
 PINYIN_NOISE = re.compile(
     rf"[(（](?:\s?{_SYLLABLE}(?:\s{_SYLLABLE}){{0,3}}\s?[)）]"
+    rf"|(?:{_NEUTRAL})[)）]"
     # an annotation cut off by the end of a truncated page: `地区(q` at the end of a line
     rf"|[a-zü{_TONED}]{{1,6}}(?=\n|$))"
 )
+
+
+_NEUTRAL_SET = frozenset(_NEUTRAL.split("|"))
 
 
 def pinyin_noise(text: str) -> list[Edit]:
     """Delete every `(pīnyīn)` annotation (and one cut off at the end of a line)."""
     edits: list[Edit] = []
     for m in PINYIN_NOISE.finditer(text):
-        if m.group()[-1] not in ")）":
+        if m.group()[1:-1] in _NEUTRAL_SET or m.group()[-1] not in ")）":
             prev = text[m.start() - 1] if m.start() else ""
             if not ("\u3400" <= prev <= "\u9fff"):
                 continue

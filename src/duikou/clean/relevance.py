@@ -1,9 +1,11 @@
 """Relevance: is this document about counterpart assistance (对口支援)?
 
 A transparent vocabulary score, not a trained model: weighted hits of domain terms
-(data/relevance_terms.tsv; each term counts at most 3 times), damped by the square root of the
-document length so that one passing mention in a long unrelated article stays low, squashed
-to [0, 1). One programme word in a short text already scores above 0.5.
+(data/relevance_terms.tsv; each term counts at most 3 times; generic poverty-relief words such
+as 扶贫/帮扶 together add at most CONTEXT_CAP, so poverty news without a counterpart-assistance
+term stays below the threshold), damped by the square root of the document length so that one
+passing mention in a long unrelated article stays low, squashed to [0, 1). One programme word
+in a short text already scores above 0.5.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 
 MAX_COUNT_PER_TERM = 3
+CONTEXT_WEIGHT = 0.3  # terms weighing less are context (扶贫, 帮扶 …), not evidence by themselves
+CONTEXT_CAP = 0.4  # all context terms together add at most this much (score 0.33 alone)
 LENGTH_UNIT = 1500  # characters; longer texts need proportionally (sqrt) more evidence
 
 
@@ -29,10 +33,12 @@ def domain_terms() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _automaton():  # noqa: ANN202 - ahocorasick_rs has no stubs
+def _automaton():
     import ahocorasick_rs
 
-    return ahocorasick_rs.AhoCorasick(list(domain_terms()), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return ahocorasick_rs.AhoCorasick(
+        list(domain_terms()), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
 
 
 def term_hits(text: str) -> dict[str, int]:
@@ -48,6 +54,13 @@ def relevance_score(text: str) -> float:
     if not text:
         return 0.0
     weights = domain_terms()
-    evidence = sum(weights[t] * min(n, MAX_COUNT_PER_TERM) for t, n in term_hits(text).items())
+    specific = context = 0.0
+    for term, n in term_hits(text).items():
+        value = weights[term] * min(n, MAX_COUNT_PER_TERM)
+        if weights[term] < CONTEXT_WEIGHT:
+            context += value
+        else:
+            specific += value
+    evidence = specific + min(context, CONTEXT_CAP)
     evidence /= math.sqrt(max(1.0, len(text) / LENGTH_UNIT))
     return round(1.0 - math.exp(-evidence), 4)

@@ -11,6 +11,7 @@ Signals, strongest first:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _SEPARATOR = re.compile(r"[ \t\u3000]*(?:[{}]+|[-=*_~#]{5,})[ \t\u3000]*")
@@ -96,11 +97,15 @@ def _soft_split(raw: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]
             cut = j
         before = prefix[cut] - prefix[start_line]
         after = prefix[-1] - prefix[cut]
-        if before >= MIN_ARTICLE_CHARS and after >= MIN_ARTICLE_CHARS and (dateline or not first_of_kind):
+        if (
+            before >= MIN_ARTICLE_CHARS
+            and after >= MIN_ARTICLE_CHARS
+            and (dateline or not first_of_kind)
+        ):
             cuts.append(cut)
             start_line = cut
     bounds = [0, *cuts, len(lines)]
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         out.append((lines[a][0], lines[b - 1][1]))
     return out

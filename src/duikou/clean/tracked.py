@@ -65,7 +65,9 @@ def run(step: Callable[[str], list[Edit]], text: str) -> str:
     return apply_edits(Tracked.of(text), step(text)).text
 
 
-def translate(tracked: Tracked, table: dict[int, str], gate: re.Pattern[str] | None = None) -> Tracked:
+def translate(
+    tracked: Tracked, table: dict[int, str], gate: re.Pattern[str] | None = None
+) -> Tracked:
     """1:1 character mapping; offsets unchanged. `gate` (a class of the table's characters)
     skips the work when none occurs."""
     if gate is not None and gate.search(tracked.text) is None:

@@ -37,6 +37,11 @@ FULL_STOP = "。！？!?\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 
 
+#: Sentence condition (measures.tsv) met when the sentence names regions of two provinces:
+#: one region spending on another's project is aid, even with no aid word in the sentence.
+CROSS_REGION = "@cross-region"
+
+
 @dataclass(frozen=True)
 class MeasureRule:
     """One row of measures.tsv."""
@@ -47,6 +52,7 @@ class MeasureRule:
     pattern: re.Pattern[str]
     confidence: float
     sentence: re.Pattern[str] | None = None  # the whole sentence must match
+    cross_region: bool = False  # the sentence must name regions of two provinces (@cross-region)
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -62,11 +68,14 @@ def _data_lines(name: str) -> list[list[str]]:
 @lru_cache(maxsize=1)
 def load_measures() -> tuple[MeasureRule, ...]:
     """The measure vocabulary, block rows first (they veto), then measures in file order."""
-    rules = [
-        MeasureRule(r[0], r[1], r[2], re.compile(r[3]), float(r[4]),
-                    re.compile(r[5]) if len(r) > 5 and r[5].strip() else None)
-        for r in _data_lines("measures.tsv")
-    ]
+    rules = []
+    for r in _data_lines("measures.tsv"):
+        cond = r[5].strip() if len(r) > 5 else ""
+        cross = cond.startswith(CROSS_REGION)
+        if cross:
+            cond = cond[len(CROSS_REGION):].strip()
+        rules.append(MeasureRule(r[0], r[1], r[2], re.compile(r[3]), float(r[4]),
+                                 re.compile(cond) if cond else None, cross))
     return tuple([r for r in rules if r.measure == "-"] + [r for r in rules if r.measure != "-"])
 
 
@@ -144,7 +153,8 @@ def _bounds(text: str, pos: int, stops: str, limit: int = 400) -> tuple[int, int
 
 
 def _classify(
-    left: str, clause_left: str, right: str, clause_right: str, sentence: str, kind: str
+    left: str, clause_left: str, right: str, clause_right: str, sentence: str, kind: str,
+    cross_region: bool = False,
 ) -> tuple[str, float] | None:
     """(measure, confidence) for a figure of this kind; ("-", 0) when blocked, None when unknown.
 
@@ -164,11 +174,37 @@ def _classify(
             continue
         if rule.sentence is not None and not rule.sentence.search(sentence):
             continue
+        if rule.cross_region and not cross_region:
+            continue
         return rule.measure, rule.confidence
     return None
 
 
-_PLACE_RE = re.compile(r"[\u4e00-\u9fff](?:省|市|县|区|州|地区|盟|旗)(?![长委政])")
+def _province_key(region: Region) -> str | None:
+    if region.province_code:
+        return region.province_code
+    if region.code and len(region.code) == 6:
+        return region.code[:2] + "0000"
+    return None
+
+
+def _spans_provinces(mentions: list[Mention], start: int, end: int, text: str) -> bool:
+    """Whether the stretch names regions of at least two provinces (programme words such
+    as the 疆 of 援疆 do not count)."""
+    keys = set()
+    for mn in mentions[_first_at(mentions, start):]:
+        if mn.start >= end:
+            break
+        if len(mn.surface) == 1 and text[mn.start - 1:mn.start] == "援":
+            continue
+        key = _province_key(mn.region)
+        if key:
+            keys.add(key)
+    return len(keys) >= 2
+
+
+#: A place-name suffix, not in common nouns (园区, 社区, 景区, 山区, 灾区 … are not places).
+_PLACE_RE = re.compile(r"(?![园社小景城辖片山牧灾库矿营])[\u4e00-\u9fff](?:省|市|县|区|州|地区|盟|旗)(?![长委政])")
 
 
 def _names_place(span: str, mentions: list[Mention], offset: int) -> bool:
@@ -187,14 +223,18 @@ _EXAMPLE_RE = re.compile(r"以[^，,。；;]{1,12}为例|比如|例如")
 _SHARE_RE = re.compile(r"^[^。！？!?；;]{0,12}?占[^。！？!?；;]{0,12}?(?:%|％|比重|比例|以上|成)")
 
 
+#: Marks of a breakdown: 其中…, (含…), and "among them" (签约项目中有10个项目…).
+_PART_MARK = re.compile(r"其中|[(（]含|中有(?=[\d一二两三四五六七八九十百千]+[个项名家所户])")
+
+
 def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention]) -> bool:
-    """Whether a figure is a part of a total stated just before (其中…, (含…), …占总…%).
+    """Whether a figure is a part of a total stated just before (其中…, (含…), …中有N个…, …占总…%).
 
     Parts that name a recipient (其中支援拉萨市资金…) are kept: they are the recipient's total.
     """
     f_start = _bounds(norm, q_start, FULL_STOP)[0]
     before = norm[f_start:q_start]
-    marks = list(re.finditer(r"其中|[(（]含", before))
+    marks = list(re.finditer(_PART_MARK, before))
     if marks:
         mark = marks[-1]
         tail = before[mark.end():]
@@ -202,6 +242,24 @@ def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention]) -> bo
         if not closed and not _names_place(tail, mentions, f_start + mark.end()):
             return True
     return bool(_SHARE_RE.search(norm[q_end:q_end + 30]))
+
+
+#: "特别是/尤其是" opening a sentence singles out a subset (a sub-period, one field) of what
+#: the previous sentence totalled.
+_SUBSET_OPENER_RE = re.compile(r"^[\s“\"]*(?:特别是|尤其是)")
+#: Words that mark a figure as progress made so far, not a total.
+_PROGRESS_RE = re.compile(r"已|上半年|前[一二三]季度|一季度|目前|截至目前|截止目前")
+
+
+def _is_subset_of_previous(norm: str, f_start: int, measure: str, earlier: list[tuple[int, str]]) -> bool:
+    """Whether the figure's sentence opens with 特别是/尤其是 and the sentence just before,
+    in the same paragraph, already gave a figure of the same measure (the total it narrows)."""
+    if not _SUBSET_OPENER_RE.match(norm[f_start:f_start + 8]):
+        return False
+    prev_start = _bounds(norm, max(f_start - 1, 0), FULL_STOP)[0]
+    if "\n" in norm[prev_start:f_start]:
+        return False
+    return any(prev_start <= pos < f_start and m == measure for pos, m in earlier)
 
 
 _QUALIFIERS = [
@@ -253,14 +311,39 @@ def _first_at(mentions: list[Mention], pos: int) -> int:
 _OBJECT_MARK = re.compile(r"(?:支援|援助|援建|帮扶|协作|向|对|在|援|助力|支持|到|赴|进|与|结对|带动)的?$")
 
 
-def _parties(mentions: list[Mention], s_start: int, q_start: int, text: str) -> tuple[Region | None, Region | None]:
-    """Subject (donor) and object (recipient) among the regions named before the figure.
+#: Words joining parallel regions in a list (延安、海东和克州): one group, one role.
+_COORD = ("、", "和", "及", "以及", "、以及")
+
+
+def _group_region(group: list[list[Mention]]) -> Region | None:
+    """The region a group of coordinated chains names: the chain's own region when alone;
+    for a list (东川区、寻甸县、禄劝县) the parent named in it that contains every item
+    (昆明市), else the first item (reports name the main partner first)."""
+    leaves = [chain[-1].region for chain in group]
+    if len(leaves) == 1:
+        return leaves[0]
+    named = [mn.region for chain in group for mn in chain[:-1]]
+    for region in named:
+        if region.code and all(
+            leaf.code == region.code or region.code in (leaf.parent_code, leaf.province_code) for leaf in leaves
+        ):
+            return region
+    return leaves[0]
+
+
+def _parties(
+    mentions: list[Mention], s_start: int, q_start: int, text: str, q_end: int | None = None, c_end: int | None = None
+) -> tuple[Region | None, Region | None]:
+    """Subject (donor) and object (recipient) among the regions named around the figure.
 
     Adjacent mentions (西藏林芝, 陕西延安) form one chain that names its last, most specific
-    region. A chain right after a giving word (支援, 援助, 帮扶, 向, 在, 与 …) is the
-    recipient; any other chain is the donor. The closest chain of each kind wins.
+    region; chains joined by 、/和/及 form one group (a list of partners). A group right after
+    a giving word (支援, 援助, 帮扶, 向, 在, 与 …) is the recipient; any other group is the
+    donor. The closest group of each kind wins. A region inside the noun phrase right after
+    the figure ("76名江苏援青干部", "3亿元上海援疆资金") is the donor.
     """
     chains: list[list[Mention]] = []
+    groups: list[list[list[Mention]]] = []
     for mn in mentions[_first_at(mentions, s_start):]:
         if mn.start >= q_start:
             break
@@ -268,26 +351,51 @@ def _parties(mentions: list[Mention], s_start: int, q_start: int, text: str) -> 
             continue
         if len(mn.surface) == 1 and text[mn.start - 1:mn.start] == "援":
             continue  # 援疆 / 援藏 / 援青 name the programme
-        if chains and text[chains[-1][-1].end:mn.start] in ("", "、"):
+        gap = text[chains[-1][-1].end:mn.start] if chains else None
+        if gap == "":
             chains[-1].append(mn)
+        elif gap in _COORD:
+            chains.append([mn])
+            groups[-1].append(chains[-1])
         else:
             chains.append([mn])
+            groups.append([chains[-1]])
     subject = obj = None
-    for chain in chains:
-        head = chain[0]
+    for group in groups:
+        head = group[0][0]
         before = text[max(s_start, head.start - 5):head.start]
         if _OBJECT_MARK.search(before):
-            obj = chain[-1].region
+            obj = _group_region(group)
         else:
-            subject = chain[-1].region
+            subject = _group_region(group)
+    if q_end is not None:
+        # the figure's own noun phrase: 76名江苏援青干部 (the region right after the unit)
+        limit = min(q_end + 6, c_end if c_end is not None else q_end + 6)
+        for mn in mentions[_first_at(mentions, q_end):]:
+            if mn.start >= limit:
+                break
+            if len(mn.surface) == 1 and text[mn.start - 1:mn.start] == "援":
+                continue
+            if (text[q_end:mn.start] in ("", "的") and mn.end <= limit
+                    and re.match(r"(?:援|帮扶|对口|协作)", text[mn.end:mn.end + 2])):
+                subject = mn.region
+            break
     if subject is not None and obj is not None and subject.code and subject.code == obj.code:
         subject = None
     return subject, obj
 
 
-def _period_for(periods: list[tuple[int, int, str]], s_start: int, q_start: int) -> str | None:
-    """The closest period stated before the figure in its sentence (later ones govern later figures)."""
-    before = [p for p in periods if s_start <= p[0] and p[1] <= q_start]
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _period_for(periods: list[tuple[int, int, str]], s_start: int, q_start: int, text: str = "") -> str | None:
+    """The closest period stated before the figure in its sentence (later ones govern later
+    figures). A period inside a closed bracket governs only the figures inside it."""
+    closed = [(m.start(), m.end()) for m in _BRACKETS.finditer(text, s_start, q_start)] if text else []
+    before = [
+        p for p in periods
+        if s_start <= p[0] and p[1] <= q_start and not any(a <= p[0] and p[1] <= b for a, b in closed)
+    ]
     return before[-1][2] if before else None
 
 
@@ -325,6 +433,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
     periods = find_periods(norm, published)
     quantities = _find_quantities(norm)
     claims: list[Claim] = []
+    earlier: list[tuple[int, str]] = []  # (position, measure) of every figure kept so far
+    plans: list[tuple[int, str]] = []  # (sentence start, measure) of planned figures
     prev_end = 0
     for i, q in enumerate(quantities):
         s_start, s_end = _bounds(norm, q.start, SENTENCE_END)
@@ -346,7 +456,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 same = quantities[j].start
                 break
         clause_right = norm[q.end - len(q.unit_surface):min(c_end, same)]
-        found = _classify(left, norm[c_start:q.start], right, clause_right, norm[s_start:s_end], q.kind)
+        found = _classify(left, norm[c_start:q.start], right, clause_right, norm[s_start:s_end], q.kind,
+                          _spans_provinces(mentions, s_start, s_end, norm))
         if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm[s_start:q.start]):
             # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
             found = ("援助资金", 0.5)
@@ -357,12 +468,20 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
             confidence -= PART_PENALTY  # a breakdown of a total just stated (其中…)
         if _EXAMPLE_RE.search(norm[_bounds(norm, q.start, FULL_STOP)[0]:q.start]):
             continue  # 以延安市为例: one facility's figures illustrate, they do not total
+        # parts of a sentence joined by ；share its subject and period
+        f_start = _bounds(norm, q.start, FULL_STOP)[0]
+        if _is_subset_of_previous(norm, f_start, measure, earlier):
+            confidence -= PART_PENALTY  # 特别是十八大以来…: a subset of the total just given
+        if (f_start, measure) in plans and _PROGRESS_RE.search(left):
+            continue  # 计划培训9万人，已完成培训2万人: progress towards the plan, not a total
         if confidence < MIN_CONFIDENCE:
             continue
         e_start, e_end = _evidence_span(norm, s_start, s_end, q.start, q.end)
-        # parts of a sentence joined by ；share its subject and period
-        f_start = _bounds(norm, q.start, FULL_STOP)[0]
-        subject, obj = _parties(mentions, f_start, q.start, norm)
+        qualifier = _qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q.start])
+        if qualifier == "计划":
+            plans.append((f_start, measure))
+        earlier.append((q.start, measure))
+        subject, obj = _parties(mentions, f_start, q.start, norm, q.end, c_end)
         claims.append(
             Claim(
                 measure=measure,
@@ -371,8 +490,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 evidence=Evidence(e_start, e_end, text[e_start:e_end], "claims.measure_rule", round(confidence, 2)),
                 subject=subject,
                 object=obj,
-                qualifier=_qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q.start]),
-                period=_period_for(periods, f_start, q.start),
+                qualifier=qualifier,
+                period=_period_for(periods, f_start, q.start, norm),
                 status=_status(norm[c_start:c_end]),
             )
         )

@@ -48,6 +48,7 @@ class Group:
     regions: list[Region]
     institution: bool = False
     why: str = ""
+    event: bool = False  # names an event, not a party: 汶川地震, 玉树地震
 
     @property
     def region(self) -> Region:
@@ -168,8 +169,10 @@ def _groups(text: str, mentions: list[Mention], v: PairingVocab) -> list[Group]:
             last.regions.append(m.region)
             continue
         groups.append(Group(m.start, m.end, [m.region], why=m.why))
+    events = tuple(v.words("event"))
     for g in groups:
         g.institution = bool(inst.match(text, g.end))
+        g.event = text.startswith(events, g.end)
     return groups
 
 
@@ -191,8 +194,13 @@ def _clean_gap(text: str, a: int, b: int) -> bool:
     return all(ch not in PUNCT for ch in text[a:b])
 
 
-def _negated(text: str, at: int, v: PairingVocab) -> bool:
-    window = text[max(0, at - 4): at]
+def _negated(text: str, at: int, v: PairingVocab, covered: set[int] | frozenset[int] = frozenset()) -> bool:
+    """A negation word in the four characters before a cue (没有对口支援任务). Characters of a
+    place name (无锡) and words that only look negative (无偿, 无私) do not count."""
+    lo = max(0, at - 4)
+    window = "".join("#" if i in covered else text[i] for i in range(lo, at))
+    for w in v.words("not_negation"):
+        window = window.replace(w, "#" * len(w))
     return any(w in window for w in v.words("negation"))
 
 
@@ -292,6 +300,23 @@ def _since(sentence: str, published: str | None) -> int | None:
     return None
 
 
+def _disaster(donor: Region, recipient: Region, cue: str | None, document: str, v: PairingVocab) -> bool:
+    """Is a Sichuan/Gansu/Shaanxi pairing the 2008 earthquake reconstruction? The document speaks
+    of the disaster (two disaster words: 地震, 灾后, 重建 …), or speaks of it once and either the
+    pair is one of the 2008 plan's (known_pairings.tsv) or the cue is the reconstruction wording
+    (对口援建)."""
+    count = sum(document.count(w) for w in v.words("disaster"))
+    if count >= 2:
+        return True
+    if count == 0:
+        return False
+    from duikou.regions import default_gazetteer
+
+    if default_gazetteer().known_programme(donor.code, recipient.code) == "灾后重建":
+        return True
+    return cue in v.words("disaster_cue")
+
+
 def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: PairingVocab,
                document: str = "") -> str:
     """The programme: from the recipient's province, the cue word and the document's context
@@ -305,7 +330,7 @@ def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: 
         return base
     if any(w in text for w in v.words("other_support")) and base != "援藏" and prov not in ("650000", "630000"):
         return "其他对口支援"  # 三峡库区 counterpart support
-    if prov in ("510000", "620000", "610000") and sum((document or text).count(w) for w in v.words("disaster")) >= 2:
+    if prov in ("510000", "620000", "610000") and _disaster(donor, recipient, cue, document or text, v):
         return "灾后重建"
     hinted = cue_programme(cue) if cue else None
     if hinted == "对口合作" and base != "对口合作":
@@ -388,6 +413,7 @@ class _Extractor:
         for n, (s, e) in enumerate(sentences):
             idx = self.groups_in(s, e)
             prev = sentences[n - 1] if n else None
+            before = len(self.found)
             self.rule_verb(s, e, idx)
             self.rule_relation(s, e, idx)
             self.rule_delegation(s, e, idx)
@@ -395,7 +421,72 @@ class _Extractor:
             self.rule_list(s, e, idx, prev)
             self.rule_compound(s, e)
             self.rule_cooccur(s, e, idx)
+            if len(self.found) == before:
+                self.rule_antecedent(sentences, n, idx)
         return self.found
+
+    def _team_re(self) -> re.Pattern[str]:
+        v = self.v
+        return re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words)
+                          + r")(?:" + v.alternation("team") + ")")
+
+    def rule_antecedent(self, sentences: list[tuple[int, int]], n: int, idx: list[int]) -> None:
+        """A sentence where one donor states assistance but names no recipient takes it from the
+        nearest earlier sentence that names places, if that sentence names exactly one place the
+        donor can assist and no other donor (北川蒙受灾难。作为对口援建省份，山东…; 10月19日四川绵竹。
+        …江苏援建者). Looks back at most three sentences and 300 characters."""
+        t, v = self.text, self.v
+        s, e = sentences[n]
+        groups = [self.groups[i] for i in idx if not self.groups[i].institution and not self.groups[i].event]
+        donors = [g for g in groups if _rank(g.region) >= RANK_ONLY_DONOR and not self._venue(g)]
+        if not donors or len({_key(g.region) for g in donors}) != 1:
+            return
+        donor = donors[0]
+        if any(_province(g.region) != _province(donor.region) for g in groups):
+            return  # another party is named here: the sentence rules' business
+        target = None
+        team = self._team_re().match(t, donor.end)
+        cue = None
+        if team and not team.group(0).endswith(tuple(v.words("team_resource"))):
+            cue = team.group(1)  # people on the spot (援建者, 援藏干部), not money or projects
+            target = v.programme_words[cue][0]
+        else:
+            strong = set(v.words("antecedent_cue"))
+            cue = next((m.group(0) for m in v.verb_re.finditer(t, s, e)
+                        if m.group(0) in strong and not _negated(t, m.start(), v, self._covered)), None)
+        if cue is None:
+            return
+        for k in range(n - 1, max(-1, n - 4), -1):
+            ps, pe = sentences[k]
+            if s - pe > 300:
+                return
+            prior = [self.groups[i] for i in self.groups_in(ps, pe)]
+            prior = [g for g in prior if not g.institution and not g.event and not self._venue(g)]
+            if not prior:
+                continue  # no places, or only a venue (在西宁开幕): look further back
+            if any(ps <= f.start < pe for f in self.found):
+                return  # that sentence states its own pairing
+            regions: dict[str, Region] = {}
+            for g in prior:
+                r = g.region
+                if _key(r) == _key(donor.region):
+                    continue
+                if not _donor_side(donor.region, r):
+                    return  # another donor (南京市 under 江苏) or an unrelated place: ambiguous
+                regions[_key(r)] = r
+            leaves = [r for r in regions.values() if not any(_within(o, r) for o in regions.values())]
+            if len(leaves) != 1:
+                return
+            leaf = leaves[0]
+            if target not in (None, "-"):
+                # 援疆/援藏/援青 pair provinces with prefectures and cities with counties: no guessing
+                # across levels (a province's team near a county is that county's city group)
+                if _province(leaf) != target:
+                    return
+                if donor.region.level == "province" and leaf.level == "county":
+                    return
+            self.add(donor.region, leaf, (ps, e), "antecedent", 0.55, cue)
+            return
 
     def _venue(self, g: Group) -> bool:
         """在北京召开…: a place named as where something happens."""
@@ -430,7 +521,7 @@ class _Extractor:
         t, v = self.text, self.v
         for cm in v.verb_re.finditer(t, s, e):
             cs, ce, cue = cm.start(), cm.end(), cm.group(0)
-            if _negated(t, cs, v):
+            if _negated(t, cs, v, self._covered):
                 continue
             after = [i for i in idx if self.groups[i].start >= ce]
             recipients: list[Group] = []
@@ -479,7 +570,7 @@ class _Extractor:
         done: set[int] = set()
         for cm in sorted(cues, key=lambda m: m.start()):
             cs, cue = cm.start(), cm.group(0)
-            if cs in done or _negated(t, cs, v):
+            if cs in done or _negated(t, cs, v, self._covered):
                 continue
             before = [i for i in idx if self.groups[i].end <= cs]
             if not before:
@@ -525,7 +616,7 @@ class _Extractor:
             near = [c for c in cues if b.end <= c[0] <= b.end + 40 or a.start - 8 <= c[0] < a.start]
             if not near and not (marked and (v.verb_re.search(t, s, e) or cues)):
                 continue
-            if near and _negated(t, near[0][0], v):
+            if near and _negated(t, near[0][0], v, self._covered):
                 continue
             self.add(*ordered, (s, e), "relation", 0.85, near[0][1] if near else None)
         # 鼓楼区、台江区分别与岷县、漳县…
@@ -747,7 +838,7 @@ class _Extractor:
         for cs_, ce_ in _clauses(t, s, e):
             strong = [m for m in v.relation_re.finditer(t, cs_, ce_)
                       if m.group(0).startswith(("对口", "扶贫协作", "消费扶贫", "东西部"))]
-            if not strong or any(_negated(t, m.start(), v) for m in strong):
+            if not strong or any(_negated(t, m.start(), v, self._covered) for m in strong):
                 continue
             places = [self.groups[i] for i in idx if cs_ <= self.groups[i].start and self.groups[i].end <= ce_]
             if any(g.institution for g in places):
@@ -807,6 +898,27 @@ def _clause_of(text: str, start: int, end: int, at: int, marks: str = "，,；;"
     return text[max(left, start):min(rights) if rights else end]
 
 
+WEAK_RULES = ("team", "team-dateline", "cooccur", "delegation", "antecedent")
+
+
+def _drop_subsumed(found: list[_Found]) -> list[_Found]:
+    """Drop a pair that only weak rules (team, co-occurrence, delegation, antecedent) found when
+    the same donor is explicitly paired with places inside its recipient: 广东省对口援建喀什地区
+    疏附县、伽师县 … 广东援疆干部与喀什… gives 广东→疏附县, 广东→伽师县, not also 广东→喀什地区.
+    A pair some explicit rule states is always kept."""
+    strong = {(_key(f.donor), _key(f.recipient)) for f in found if f.rule not in WEAK_RULES}
+    inside: set[tuple[str, str]] = set()
+    for f in found:
+        if f.rule not in WEAK_RULES and f.recipient.parent_code:
+            inside.add((_key(f.donor), f.recipient.parent_code))
+            if f.recipient.province_code:
+                inside.add((_key(f.donor), f.recipient.province_code))
+    return [f for f in found
+            if (_key(f.donor), _key(f.recipient)) in strong
+            or f.rule not in WEAK_RULES
+            or (_key(f.donor), _key(f.recipient)) not in inside]
+
+
 def extract_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
     """All pairings stated in one document, each with the sentence that states it.
 
@@ -815,7 +927,7 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     if not text:
         return []
     ex = _Extractor(text, mentions, published)
-    found = ex.run()
+    found = _drop_subsumed(ex.run())
     seen: set[tuple[str, str, int]] = set()
     rows: list[tuple[_Found, int, int, int | None, str]] = []
     for f in sorted(found, key=lambda x: (x.start, -x.confidence)):
@@ -841,13 +953,23 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
         k = (_key(f.donor), _key(f.recipient))
         if since is not None:
             pair_since[k] = min(since, pair_since.get(k, since))
+    # one programme per pair in a document: the most frequent specific reading among its
+    # sentences (a sentence without programme words must not turn 灾后重建 into 其他对口支援)
+    votes: dict[tuple[str, str], Counter[str]] = {}
+    for f, _, _, _, clause in rows:
+        prog = _programme(f.donor, f.recipient, f.cue, clause, ex.v, ex.text)
+        votes.setdefault((_key(f.donor), _key(f.recipient)), Counter())[prog] += 1
+    chosen: dict[tuple[str, str], str] = {}
+    for k, c in votes.items():
+        specific = [(n, p) for p, n in c.items() if p != "其他对口支援"]
+        chosen[k] = max(specific)[1] if specific else "其他对口支援"
     out: list[Pairing] = []
     for f, start, end, since, clause in rows:
         sentence = text[start:end]
         out.append(Pairing(
             donor=f.donor,
             recipient=f.recipient,
-            programme=_programme(f.donor, f.recipient, f.cue, clause, ex.v, ex.text),
+            programme=chosen[(_key(f.donor), _key(f.recipient))],
             evidence=Evidence(start, end, sentence, f.rule, f.confidence),
             level=_level(f.donor, f.recipient),
             since=since if since is not None else pair_since.get((_key(f.donor), _key(f.recipient))),

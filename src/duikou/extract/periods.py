@@ -25,6 +25,9 @@ _YEAR = r"((?:19|20)\d\d)"
 _CN_NUM = r"[一二两三四五六七八九十百\d]{1,4}"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # two plans joined: “十三五”及“十四五”至今, 十二五至十三五期间 -> from the first to the second
+    ("plan_range", re.compile(r"[“\"‘]?(十[一二三四五]五)[”\"’]?(?:时期|期间)?\s*(?:及|和|与|至|到|、)\s*"
+                              r"[“\"‘]?(十[一二三四五]五)[”\"’]?(?:规划|计划|期间|时期|以来|至今|末|初)?")),
     ("plan", re.compile(r"[“\"‘]?(十[一二三四五]五)[”\"’]?(?:规划|计划|期间|时期|以来|至今|末|初)?")),
     ("plan", re.compile(r"[“\"‘](十五|[六七八九]五)[”\"’](?:规划|计划|期间|时期|以来|至今|末|初)?"
                         r"|(?<![十\d])(十五|[六七八九]五)(?:规划|计划|期间|时期)")),
@@ -83,6 +86,13 @@ def _resolve(kind: str, m: re.Match[str], year: int | None) -> str | None:
         a, b = FIVE_YEAR_PLANS[next(g for g in m.groups() if g)]
         if ("至今" in m.group(0) or "以来" in m.group(0)) and year and year >= a:
             return f"{a}-{year}"
+        return f"{a}-{b}"
+    if kind == "plan_range":
+        a, b = FIVE_YEAR_PLANS[m.group(1)][0], FIVE_YEAR_PLANS[m.group(2)][1]
+        if a >= b:
+            return None
+        if ("至今" in m.group(0) or "以来" in m.group(0)) and year and year >= a:
+            return f"{a}-{min(year, b)}"
         return f"{a}-{b}"
     if kind == "congress":
         a = CONGRESSES[m.group(1)]

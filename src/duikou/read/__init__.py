@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from duikou.models import RawPage, ReadError
-from duikou.read.encoding import DecodeError, Decoded, decode_bytes
-from duikou.read.formats import kind_of, read_file
+from duikou.read.encoding import Decoded, DecodeError, decode_bytes
+from duikou.read.formats import read_file
 
 __all__ = ["DecodeError", "Decoded", "decode_bytes", "iter_files", "read_file", "read_paths"]
 

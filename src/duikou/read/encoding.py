@@ -16,13 +16,24 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 ALIASES = {
-    "gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "gb_2312": "gb18030",
-    "x-gbk": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "hz",
-    "big5": "big5hkscs", "cp950": "big5hkscs", "big5-hkscs": "big5hkscs", "x-x-big5": "big5hkscs",
-    "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "cp936": "gb18030",
+    "gb_2312": "gb18030",
+    "x-gbk": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "hz",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
 }
 CHINESE_CANDIDATES = ["utf_8", "gb18030", "big5hkscs", "utf_16"]
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.IGNORECASE
+)
 
 
 class DecodeError(ValueError):
@@ -64,7 +75,11 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def _bom(data: bytes) -> Decoded | None:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(enc, errors="replace"), enc)
     return None
@@ -84,13 +99,23 @@ def _utf8(data: bytes) -> Decoded | None:
         return None
 
 
+def _plausible_utf8(line: str) -> bool:
+    """A GBK line can be valid UTF-8 by accident, but then decodes to Latin/Greek/Cyrillic
+    letters, not to Chinese: require most non-ASCII characters to be CJK (or CJK punctuation)."""
+    high = [ch for ch in line if ord(ch) >= 0x80]
+    return not high or sum(1 for ch in high if ord(ch) >= 0x2E80) * 2 >= len(high)
+
+
 def _mixed(data: bytes) -> Decoded | None:
     """Line by line: UTF-8 where valid, else GB18030 (files glued from two scrapes)."""
-    lines = data.split(b"\n")
+    lines = bytes(data).split(b"\n")
     out, utf8_lines, gb_lines = [], 0, 0
     for line in lines:
         try:
-            out.append(line.decode("utf-8"))
+            text = line.decode("utf-8")
+            if not _plausible_utf8(text):
+                raise UnicodeDecodeError("utf-8", line, 0, 1, "not Chinese")
+            out.append(text)
             if any(b >= 0x80 for b in line):
                 utf8_lines += 1
         except UnicodeDecodeError:
@@ -101,7 +126,9 @@ def _mixed(data: bytes) -> Decoded | None:
                 return None
     if utf8_lines == 0 or gb_lines == 0:
         return None
-    return Decoded("\n".join(out), "utf-8+gb18030", f"mixed encodings: {gb_lines} line(s) decoded as GB18030")
+    return Decoded(
+        "\n".join(out), "utf-8+gb18030", f"mixed encodings: {gb_lines} line(s) decoded as GB18030"
+    )
 
 
 # The ~400 most frequent characters of written Chinese: right decodings are full of them,
@@ -125,7 +152,7 @@ def _common_set() -> frozenset[str]:
         import opencc
 
         traditional = opencc.OpenCC("s2t").convert(_COMMON)
-    except Exception:  # pragma: no cover - opencc is a hard dependency
+    except Exception:  # noqa: BLE001  # pragma: no cover - opencc is a hard dependency
         traditional = ""
     return frozenset(_COMMON + traditional)
 
@@ -178,7 +205,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     if best is not None and best_score > 0.05:
         return best
     guess = from_bytes(data[:200_000], cp_isolation=CHINESE_CANDIDATES).best()
+    if guess is None:  # not Chinese at all: take whatever fits best
+        guess = from_bytes(data[:200_000]).best()
     if guess is None:
         raise DecodeError("cannot detect the text encoding")
     enc = normalise_encoding(guess.encoding)
-    return Decoded(data.decode(enc, errors="replace"), enc, f"encoding guessed as {enc}; undecodable bytes replaced")
+    return Decoded(
+        data.decode(enc, errors="replace"),
+        enc,
+        f"encoding guessed as {enc}; undecodable bytes replaced",
+    )

@@ -13,15 +13,15 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from duikou import settings
 from duikou.models import RawPage, ReadError
-from duikou.read.encoding import DecodeError, decode_bytes, declared_charset, normalise_encoding
+from duikou.read.encoding import DecodeError, declared_charset, decode_bytes, normalise_encoding
 
 Result = RawPage | ReadError
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc", ".arc"}
@@ -36,8 +36,15 @@ def kind_of(path: Path) -> tuple[str | None, bool]:
     """('txt'|'html'|'jsonl'|'warc'|None, gzipped?) from the file name."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     gz = bool(suffixes) and suffixes[-1] in (".gz", ".gzip")
-    last = suffixes[-2] if gz and len(suffixes) == 2 else (suffixes[-1] if suffixes and not gz else "")
-    for kind, group in (("txt", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES), ("warc", WARC_SUFFIXES)):
+    last = (
+        suffixes[-2] if gz and len(suffixes) == 2 else (suffixes[-1] if suffixes and not gz else "")
+    )
+    for kind, group in (
+        ("txt", TEXT_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("jsonl", JSONL_SUFFIXES),
+        ("warc", WARC_SUFFIXES),
+    ):
         if last in group:
             return kind, gz
     return None, gz
@@ -62,7 +69,9 @@ class GuardedGzip(io.RawIOBase):
     def _check(self) -> None:
         if self._out > settings.MAX_DECOMPRESSED_BYTES:
             raise TooLarge(f"decompresses to more than {settings.MAX_DECOMPRESSED_BYTES} bytes")
-        if self._out > _RATIO_GRACE and self._out > settings.MAX_COMPRESSION_RATIO * max(1, self._in):
+        if self._out > _RATIO_GRACE and self._out > settings.MAX_COMPRESSION_RATIO * max(
+            1, self._in
+        ):
             raise TooLarge(
                 f"compression ratio above {settings.MAX_COMPRESSION_RATIO}:1 (gzip bomb?)"
             )
@@ -119,7 +128,7 @@ class Stream:
     def truncated(self) -> bool:
         return self._guard is not None and self._guard.truncated
 
-    def __enter__(self) -> Stream:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,7 +160,9 @@ def _page_too_large(text: str) -> str | None:
     return None
 
 
-def _meta_with(decoded_warning: str | None, encoding: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _meta_with(
+    decoded_warning: str | None, encoding: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"encoding": encoding}
     if decoded_warning:
         meta["warning"] = decoded_warning
@@ -182,13 +193,17 @@ def read_text_file(path: Path, gz: bool, html: bool) -> Iterator[Result]:
         text, extra = html_to_text(text)
         extra["format"] = "html"
     if not text.strip():
-        yield ReadError(str(path), "no text in the file" + (" (HTML without visible text)" if html else ""))
+        yield ReadError(
+            str(path), "no text in the file" + (" (HTML without visible text)" if html else "")
+        )
         return
     problem = _page_too_large(text)
     if problem:
         yield ReadError(str(path), problem)
         return
-    yield RawPage(str(path), text, str(path), None, _meta_with(decoded.warning, decoded.encoding, extra))
+    yield RawPage(
+        str(path), text, str(path), None, _meta_with(decoded.warning, decoded.encoding, extra)
+    )
 
 
 def _readline_bounded(stream: IO[bytes], limit: int) -> tuple[bytes, bool]:
@@ -246,7 +261,9 @@ def read_jsonl(path: Path, gz: bool) -> Iterator[Result]:
                 if pages == 0:
                     held.append(ReadError(where, "record has no 'text' string"))
                     if no_text >= 3:
-                        yield ReadError(str(path), "records have no 'text' field: not a file of pages, skipped")
+                        yield ReadError(
+                            str(path), "records have no 'text' field (not a file of pages)"
+                        )
                         return
                 else:
                     yield ReadError(where, "record has no 'text' string")
@@ -320,7 +337,10 @@ def read_warc(path: Path) -> Iterator[Result]:
             try:
                 payload = read_limited(record.content_stream(), settings.MAX_RECORD_BYTES)
             except TooLarge:
-                yield ReadError(where, f"record larger than {settings.MAX_RECORD_BYTES:,} bytes; rest of the file skipped")
+                yield ReadError(
+                    where,
+                    f"record larger than {settings.MAX_RECORD_BYTES:,} bytes; rest of the file skipped",
+                )
                 return
             except (zlib.error, OSError, EOFError) as exc:
                 yield ReadError(where, f"cannot read record payload: {exc}")
@@ -328,7 +348,9 @@ def read_warc(path: Path) -> Iterator[Result]:
             url = record.rec_headers.get_header("WARC-Target-URI")
             record_id = record.rec_headers.get_header("WARC-Record-ID") or where
             try:
-                declared = _content_charset(ctype) or (declared_charset(payload) if is_html else None)
+                declared = _content_charset(ctype) or (
+                    declared_charset(payload) if is_html else None
+                )
                 decoded = decode_bytes(payload, declared)
             except DecodeError as exc:
                 yield ReadError(where, f"{url or record_id}: {exc}")
@@ -351,12 +373,26 @@ def read_warc(path: Path) -> Iterator[Result]:
                 }
             )
             pages += 1
-            yield RawPage(url or record_id, text, str(path), url, _meta_with(decoded.warning, decoded.encoding, extra))
+            yield RawPage(
+                url or record_id,
+                text,
+                str(path),
+                url,
+                _meta_with(decoded.warning, decoded.encoding, extra),
+            )
     except TooLarge as exc:
         yield ReadError(f"{path}:{number}", f"{exc}; rest of the file skipped")
         return
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
         yield ReadError(f"{path}:{number}", f"not a readable WARC file or truncated: {exc}")
+        return
+    except Exception as exc:  # noqa: BLE001 - warcio fails in many ways on damaged records
+        if gz is not None and gz.truncated:
+            yield ReadError(f"{path}:{number}", f"{_TRUNCATED}; rest of the file skipped")
+        else:
+            yield ReadError(
+                f"{path}:{number}", f"damaged WARC record ({type(exc).__name__}: {exc})"
+            )
         return
     finally:
         raw.close()
@@ -371,7 +407,9 @@ def read_file(path: Path) -> Iterator[Result]:
     """Dispatch on the file name; every failure becomes a ReadError naming the file."""
     kind, gz = kind_of(path)
     if kind is None:
-        yield ReadError(str(path), f"unsupported file type {''.join(path.suffixes[-2:]) or '(none)'}")
+        yield ReadError(
+            str(path), f"unsupported file type {''.join(path.suffixes[-2:]) or '(none)'}"
+        )
         return
     try:
         size = path.stat().st_size
@@ -382,7 +420,9 @@ def read_file(path: Path) -> Iterator[Result]:
         yield ReadError(str(path), "empty file")
         return
     if size > settings.MAX_FILE_BYTES and kind != "warc" and kind != "jsonl":
-        yield ReadError(str(path), f"file too large: {size:,} bytes (limit {settings.MAX_FILE_BYTES:,})")
+        yield ReadError(
+            str(path), f"file too large: {size:,} bytes (limit {settings.MAX_FILE_BYTES:,})"
+        )
         return
     if kind == "txt" and not gz and size > 4 * settings.MAX_PAGE_CHARS:
         # even at 4 bytes per character this is more text than one page may hold
@@ -407,3 +447,5 @@ def read_file(path: Path) -> Iterator[Result]:
         yield ReadError(str(path), f"cannot read: {exc.strerror or exc}")
     except (MemoryError, RecursionError) as exc:  # pragma: no cover - last resort
         yield ReadError(str(path), f"out of resources while reading: {type(exc).__name__}")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
+        yield ReadError(str(path), f"unexpected error while reading ({type(exc).__name__}: {exc})")

@@ -14,8 +14,17 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
 _META_DATE_NAMES = (
-    "article:published_time", "publishdate", "publish_date", "pubdate", "pubtime",
-    "publishtime", "og:release_date", "dc.date", "dc.date.issued", "date", "weibo:article:create_at",
+    "article:published_time",
+    "publishdate",
+    "publish_date",
+    "pubdate",
+    "pubtime",
+    "publishtime",
+    "og:release_date",
+    "dc.date",
+    "dc.date.issued",
+    "date",
+    "weibo:article:create_at",
 )
 _MIN_MAIN_CHARS = 50
 
@@ -31,7 +40,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     head = tree.head
     if head is not None:
         for el in head.get_elements_by_tag_name("meta"):
-            name = (el.getattr("name") or el.getattr("property") or el.getattr("itemprop") or "").lower()
+            name = (
+                el.getattr("name") or el.getattr("property") or el.getattr("itemprop") or ""
+            ).lower()
             if name in _META_DATE_NAMES and el.getattr("content"):
                 meta["published"] = el.getattr("content").strip()
                 break

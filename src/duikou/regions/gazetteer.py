@@ -38,6 +38,7 @@ KIND_LABELS = {"name": "official name", "short": "short name",
                "programme-word": "programme word"}
 LIST_SEPARATORS = set("、，,和与及跟同/·—- ")
 ADJACENT_GAP = 2  # chars allowed between a parent and its child: 青海省海南州, 江苏·海门
+ADMIN_SUFFIX = set("省市县区州盟旗")  # an official name ending in one of these is never a feature's name
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,12 @@ class Gazetteer:
         self._abbrev: dict[str, list[Reading]] = defaultdict(list)
         self._programme: dict[str, list[Reading]] = {}
         self._partners: dict[str, set[str]] = defaultdict(set)
+        self._known: dict[tuple[str, str], str] = {}
         for row in pairings:
             self._partners[row["donor"]].add(row["recipient"])
             self._partners[row["recipient"]].add(row["donor"])
+            self._known[(row["donor"], row["recipient"])] = row.get("programme") or ""
+
         common = {w["word"] for w in words if w["kind"] == "common"}
         blocks = {w["word"] for w in words if w["kind"] == "block"}
         self._cues = tuple(w["word"] for w in words if w["kind"] == "cue")
@@ -158,6 +162,27 @@ class Gazetteer:
         cues = "|".join(re.escape(c) for c in sorted(self._cues, key=len, reverse=True))
         self._compound_re = re.compile(f"[{chars}][{chars}](?={cues})")
         stops = {w["word"]: w["value"] for w in words if w["kind"] == "programme-stop"}
+        # what may follow a name: a geographic feature / street (黄浦江, 北京路, 祁连山) makes the
+        # name part of the feature's name; a facility (安多民俗文化村) makes a county's short name
+        # weak (kept only when its prefecture, province or a known counterpart is named elsewhere)
+        self._features: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for w in words:
+            if w["kind"] == "feature":
+                self._features[w["word"][0]].append((w["word"], tuple(filter(None, (w["value"] or "").split("|")))))
+        facilities = [w["word"] for w in words if w["kind"] == "facility"]
+        self._facility_re = re.compile("|".join(map(re.escape, sorted(facilities, key=len, reverse=True)))
+                                       or "(?!)")
+        self._facility_first = frozenset(w[0] for w in facilities)
+        self._after_first = frozenset(chain(self._features, self._facility_first))
+        self._name_prefixes = frozenset(w["word"] for w in words if w["kind"] == "prefix")
+        # per pattern: may a feature word after it hide it (not an official name ending in 省/市/县…)
+        # and is it a county's two-character short name (weak before a facility word; longer
+        # shorts such as 都江堰 are distinctive enough)
+        self._feature_ok = [info is not None and p[-1] not in ADMIN_SUFFIX
+                            for p, info in zip(self._patterns, self._pinfo)]
+        self._county_short = [info is not None and len(p) == 2 and all(
+            r.unit.region.level == "county" and r.kind in ("short", "former") and p != r.unit.region.name
+            for r in info.readings) for p, info in zip(self._patterns, self._pinfo)]
         self._support = [self._support_keys(info) if info is not None and len(info.readings) == 1 else ()
                          for info in self._pinfo]
         self._programme_re = re.compile("援(?:" + "|".join(
@@ -250,6 +275,10 @@ class Gazetteer:
     def unit(self, key: str) -> Unit | None:
         return self.units.get(key)
 
+    def known_programme(self, donor_key: str | None, recipient_key: str | None) -> str | None:
+        """The programme of an official arrangement donor -> recipient (known_pairings.tsv), if any."""
+        return self._known.get((donor_key or "", recipient_key or "")) or None
+
     def lookup(self, name: str) -> list[Region]:
         info = self._surfaces.get(name)
         readings = info.readings if info else []
@@ -323,8 +352,18 @@ class Gazetteer:
         new, mdict = object.__new__, Mention
         out: list[Mention | None] = []
         pending: list[tuple[int, int, int, int]] = []  # (slot, pattern, start, end)
+        weak: list[tuple[int, int, int, int]] = []  # county short names before a facility word
         keys: list[str] = []
-        for i, s, e in raw:
+        n, after_first = len(text), self._after_first
+        for k, (i, s, e) in enumerate(raw):
+            if e < n and text[e] in after_first and pinfo[i] is not None:
+                verdict = self._after(text, i, e, raw[k + 1][1] if k + 1 < len(raw) else -1)
+                if verdict == "feature":
+                    continue
+                if verdict == "weak":
+                    weak.append((len(out), i, s, e))
+                    out.append(None)
+                    continue
             f = fast[i]
             if f is not None:
                 # Mention is a frozen dataclass; filling __dict__ directly skips its slow
@@ -339,7 +378,7 @@ class Gazetteer:
                 out.append(None)
         programme = [m[1] for m in self._programme_re.findall(text)] if "援" in text else ()
         compounds = self._compounds(text)
-        if not pending and not programme and not compounds:
+        if not pending and not programme and not compounds and not weak:
             return out  # type: ignore[return-value]
         ctx = _Context()
         for key, count in Counter(keys).items():
@@ -350,10 +389,35 @@ class Gazetteer:
         for slot, i, s, e in pending:
             out[slot] = self._resolve(text, pinfo[i], s, e, out, slot,
                                       raw_next=self._next_unit(out, slot), ctx=ctx)
+        for slot, i, s, e in weak:
+            m = self._resolve(text, pinfo[i], s, e, out, slot, raw_next=self._next_unit(out, slot), ctx=ctx)
+            r = m.region if m is not None else None
+            if r is not None and (ctx.pref.get(r.parent_code or "-") or ctx.prov.get(r.province_code or "-")
+                                  or self._partners.get(self._key_of(r) or "", set()) & ctx.present):
+                out[slot] = Mention(m.start, m.end, m.surface, r, min(m.score, 0.6),
+                                    m.why + "; before a facility word, kept by document context")
         mentions = [m for m in out if m is not None]
         if programme or compounds:
             mentions = self._merge_aux(text, mentions, compounds, ctx)
         return mentions
+
+    def _after(self, text: str, i: int, e: int, next_start: int) -> str:
+        """What the words right after match i (ending at e) make of it: 'feature' (黄浦江, 北京路:
+        part of a river's / street's name, not a mention), 'weak' (a county's short name before a
+        facility word: 安多民俗文化村) or '' (a mention as usual). A name starting right at e
+        (江苏江门, 陕西山阳) keeps the match a mention."""
+        if next_start == e:
+            return ""
+        c = text[e]
+        if c in self._features and self._feature_ok[i]:
+            for word, exceptions in self._features[c]:
+                if text.startswith(word, e):
+                    rest = e + len(word)
+                    if not any(text.startswith(x, rest) for x in exceptions):
+                        return "feature"
+        if c in self._facility_first and self._county_short[i] and self._facility_re.match(text, e):
+            return "weak"
+        return ""
 
     def _next_unit(self, out: list[Mention | None], slot: int) -> tuple[Unit | None, int]:
         """The next already-resolved (unambiguous) mention after slot, for list context."""
@@ -414,7 +478,9 @@ class Gazetteer:
                 continue
             rival = rivals.get(n)
             lost = [pinfo[j] for j, js, _ in matches[n + 1:n + 3] if rival is not None and js < rival[2]]
-            if rival is not None and self._stronger(pinfo[rival[0]], [pinfo[i]] + lost, seen):
+            # 新北川 / 老北川: a rebuilt or old town names the place after the prefix (北川), not 新北区
+            bonus = 1.0 if rival is not None and rival[1] == s + 1 and text[s] in self._name_prefixes else 0.0
+            if rival is not None and self._stronger(pinfo[rival[0]], [pinfo[i]] + lost, seen, bonus):
                 out.append(rival)
                 skip_until = rival[2]
                 continue
@@ -430,7 +496,8 @@ class Gazetteer:
             keys.append("p:" + r.parent_code)
         return tuple(keys)
 
-    def _stronger(self, rival: _Surface, hidden: list[_Surface | None], seen: Counter[str]) -> bool:
+    def _stronger(self, rival: _Surface, hidden: list[_Surface | None], seen: Counter[str],
+                  bonus: float = 0.0) -> bool:
         """Does the overlapping rival beat the matches it would replace (the leftmost one and
         any later one it runs into)? Full names beat short ones, then the reading whose unit,
         prefecture or province the rest of the document names: 亿元江苏省 -> 江苏省, not 元江;
@@ -452,7 +519,7 @@ class Gazetteer:
                     + 0.8 * any(others[p] > 0 for p in partners))  # 山东 … 新北川 -> 北川
         # an ordinary word (天山 in 天山南北) needs a clear margin before a rival splits it
         margin = 0.5 if any(h is not None and h.common for h in hidden) else 0.0
-        return strength(rival) > sum(strength(h) for h in hidden) + margin
+        return strength(rival) + bonus > sum(strength(h) for h in hidden) + margin
 
     def _compounds(self, text: str) -> list[tuple[int, str]]:
         """Pair compounds AB (A, B one-character abbreviations) right before a cue word."""
