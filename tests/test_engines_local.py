@@ -35,3 +35,15 @@ def test_a_failing_page_does_not_stop_the_run(tmp_path, store, monkeypatch):
     report = ingest([tmp_path], store)
     assert report.added == 1
     assert "processing failed" in report.errors[0].reason and "bad.txt" in report.errors[0].path
+
+
+def test_other_kinds_of_file_in_a_folder_are_skipped_not_errors(tmp_path, store):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "README.md").write_text("# notes", encoding="utf-8")
+    (folder / "a.txt").write_text("福建省对口帮扶宁夏回族自治区,闽宁协作。", encoding="utf-8")
+    report = ingest([folder], store)
+    assert report.errors == [] and report.added == 1
+    assert [e.path for e in report.skipped] == [str(folder / "README.md")]
+    named = ingest([folder / "README.md"], store)
+    assert len(named.errors) == 1 and "unsupported file type" in named.errors[0].reason

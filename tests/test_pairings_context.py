@@ -139,3 +139,14 @@ def test_every_sentence_stating_a_pair_gives_evidence():
     found = extract_pairings(text, default_gazetteer().find_mentions(text))
     quotes = {p.evidence.quote for p in found if p.donor.name == "南京市" and p.recipient.name == "商洛市"}
     assert any("对口帮扶陕西省商洛市" in q for q in quotes)
+
+
+def test_antecedent_with_a_central_province_donor_and_its_2008_programme():
+    text = "10月19日,四川理县。湖南援建者在新建成的学校前合影留念。"
+    found = extract_pairings(text, mentions(text, {"四川": "510000", "理县": "513222", "湖南": "430000"}))
+    assert {(p.donor.name, p.recipient.name, p.programme) for p in found} == {("湖南省", "理县", "灾后重建")}
+
+
+def test_to_list_with_a_modifier_before_the_cue():
+    text = "二十年来,上海市累计向云南省投入财政帮扶资金300多亿元。"
+    assert pairs(text, {"上海市": "310000", "云南省": "530000"}) == {("上海市", "云南省")}

@@ -30,3 +30,10 @@ def test_every_evidence_quote_is_the_clean_text_at_its_span():
 def test_irrelevant_documents_are_not_mined():
     results = process_page(RawPage("q", "今天天气很好,北京市和上海市都是晴天。", "w.txt"))
     assert results[0].pairings == [] and results[0].claims == []
+
+
+def test_furniture_only_articles_are_not_documents():
+    page = RawPage("p", "闽宁协作\n福建省对口帮扶宁夏回族自治区,闽宁协作二十多年。\n}\n网站地图 | 关于我们 | 联系方式\n", "f.txt")
+    docs = documents_of(page)
+    assert len(docs) == 1 and "福建省对口帮扶" in docs[0].text
+    assert docs[0].doc_id == "p#1"

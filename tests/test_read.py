@@ -373,3 +373,25 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     it = read_paths([f])
     first = next(it)
     assert isinstance(first, RawPage) and first.source_id == "0"
+
+
+def test_jsonl_record_without_id_gets_file_and_line(tmp_path: Path) -> None:
+    f = tmp_path / "noid.jsonl"
+    f.write_text("\n" + json.dumps({"text": ARTICLE}, ensure_ascii=False) + "\n", encoding="utf-8")
+    page = only(read_all(f))
+    assert isinstance(page, RawPage) and page.source_id == f"{f}:2"
+
+
+def test_warc_record_without_target_uri_uses_record_id(tmp_path: Path) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    f = tmp_path / "res.warc.gz"
+    with open(f, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        record = writer.create_warc_record(
+            "", "resource", payload=io.BytesIO(ARTICLE.encode()), warc_content_type="text/plain"
+        )
+        writer.write_record(record)
+    page = only(read_all(f))
+    assert isinstance(page, RawPage), page
+    assert page.source_id.startswith("<urn:uuid:") and page.url is None

@@ -81,12 +81,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
     if json_output:
         _print_json(summary)
     else:
+        for e in report.skipped:
+            err.print(f"skipped {e.path}: {e.reason}", markup=False)
         for e in report.errors:
-            err.print(f"[yellow]skipped[/] {e.path}: {e.reason}", markup=True)
+            err.print(f"error: {e.path}: {e.reason}", markup=False)
         out.print(f"{summary['files']} files, {report.pages} pages → {report.documents} documents: "
                   f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged; "
                   f"{report.pairings} pairing and {report.claims} claim evidence rows added; "
-                  f"{len(report.errors)} errors")
+                  f"{len(report.errors)} errors, {len(report.skipped)} skipped")
         t = summary["totals"]
         out.print(f"database: {t['documents']} documents ({t['distinct_documents']} distinct), "
                   f"{t['pairings']} pairings, {t['claims']} claims")

@@ -23,6 +23,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _title(page: RawPage, text: str) -> str | None:
+    """The page's own title when it has one, else the article's first line if it is short."""
+    first = text.strip().split("\n", 1)[0].strip()
+    return page.meta.get("title") or (first if 0 < len(first) <= 40 else None)
+
+
 def documents_of(page: RawPage) -> list[Document]:
     """Split a page into articles and clean each one."""
     spans = split_articles(page.text) or [(0, len(page.text))]
@@ -30,11 +36,13 @@ def documents_of(page: RawPage) -> list[Document]:
     for number, (start, end) in enumerate(spans):
         raw = page.text[start:end]
         text, offsets = clean_text(raw)
+        if not text.strip():
+            continue  # page furniture only (menus, link lists): nothing to store
         doc_id = page.source_id if len(spans) == 1 else f"{page.source_id}#{number + 1}"
         published = publication_date(raw, page.url, page.meta)
         documents.append(Document(
             doc_id=doc_id, source_id=page.source_id, raw_text=raw, text=text, offsets=offsets,
-            path=page.path, url=page.url, published=published,
+            path=page.path, url=page.url, published=published, title=_title(page, text),
             relevance=relevance_score(text), meta=dict(page.meta),
         ))
     return documents

@@ -321,11 +321,16 @@ def judge_lines(text: str, kept_only: bool = False) -> list[LineVerdict]:
         footer_at = next((i for i in range(first + 1, n_lines) if verdicts[i] == "footer"), None)
     items = [bool(x) and not prose[i] and _is_link_item(x) for i, x in enumerate(lines)]
     # A page cut off mid-sentence ends in a short fragment: keep it when it is the only
-    # undecided line after the last sentence (a list of related headlines has several).
+    # undecided line after the last sentence and ends the page (a list of related headlines
+    # has several; page furniture has a footer after it).
     tail_keep = None
     if last is not None:
         rest = [i for i in range(last + 1, n_lines) if verdicts[i] is None]
-        if len(rest) == 1 and not items[rest[0]]:
+        if (
+            len(rest) == 1
+            and not items[rest[0]]
+            and all(verdicts[j] == "blank" for j in range(rest[0] + 1, n_lines))
+        ):
             tail_keep = rest[0]
 
     out: list[LineVerdict] = []

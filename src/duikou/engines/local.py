@@ -22,6 +22,7 @@ class IngestReport:
     pairings: int = 0
     claims: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    skipped: list[ReadError] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, object]:
@@ -30,6 +31,7 @@ class IngestReport:
             "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
             "pairing_evidence_added": self.pairings, "claim_evidence_added": self.claims,
             "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
+            "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
         }
 
 
@@ -37,11 +39,16 @@ def ingest(paths: Iterable[str | Path], store: Store,
            on_page: Callable[[RawPage | ReadError], None] | None = None) -> IngestReport:
     """Ingest files or folders; a bad file is reported and the run goes on."""
     report = IngestReport()
+    paths = list(paths)
+    named = {str(Path(p)) for p in paths if not Path(p).is_dir()}
     for item in read_paths(paths):
-        report.files.add(item.path.split(":")[0] if isinstance(item, ReadError) else item.path)
-        if isinstance(item, ReadError):
+        if isinstance(item, ReadError) and item.reason.startswith("unsupported file type") and item.path not in named:
+            report.skipped.append(item)  # a file of another kind inside a folder: not an error
+        elif isinstance(item, ReadError):
+            report.files.add(item.path.split(":")[0])
             report.errors.append(item)
         else:
+            report.files.add(item.path)
             report.pages += 1
             try:
                 processed = process_page(item)

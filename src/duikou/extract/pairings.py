@@ -13,6 +13,15 @@ in Evidence.extractor:
 - ``list``        恩施巴东、黔东南台江等结对地区 (donor from this or the previous sentence)
 - ``compound``    闽宁两省区 / 厦临协作 (abbreviations resolved in document context)
 - ``cooccur``     one donor-side and one recipient-side place in a clause that states assistance
+- ``antecedent``  a sentence where one donor states assistance (作为对口援建省份，山东… / 江苏援建者)
+                  but names no recipient takes the single recipient-side place of the nearest
+                  earlier sentence that names places (北川蒙受灾难。/ a caption line 10月19日四川绵竹。)
+
+Weak readings (team, cooccur, delegation, antecedent) of donor→prefecture give way when the same
+donor is explicitly paired with counties of that prefecture in the document (_drop_subsumed).
+A negation word (没有对口支援任务) only counts outside place names (无锡) and non-negating words
+(无偿). The programme is decided once per pair and document (_disaster for 2008 reconstruction:
+document wording, the 2008 plan in regions/data/known_pairings.tsv, the 对口援建 cue).
 
 Direction comes from syntax where the sentence gives it, otherwise from a per-province donor
 rank (pairing_provinces.tsv): eastern provinces give, western ones receive.
@@ -205,6 +214,11 @@ def _negated(text: str, at: int, v: PairingVocab, covered: set[int] | frozenset[
 
 
 RANK_ONLY_DONOR = 8
+# between the last recipient of "对/向 R1、R2 … CUE" and the cue: a verb, optionally with a short
+# modifier of the money or work (向云南省投入财政帮扶资金, 对恩施州的对口帮扶)
+TO_LIST_GAP = re.compile(r"(?:(?:的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)(?:了)?"
+                         r"(?:财政|各类|专项|东西部|产业)?)?")
+ANTECEDENT_DONOR = 5  # 湖南援建者 (the 2008 plan's central provinces give too)
 
 
 def _by_rank(a: Region, b: Region) -> tuple[Region, Region] | None:
@@ -302,19 +316,19 @@ def _since(sentence: str, published: str | None) -> int | None:
 
 def _disaster(donor: Region, recipient: Region, cue: str | None, document: str, v: PairingVocab) -> bool:
     """Is a Sichuan/Gansu/Shaanxi pairing the 2008 earthquake reconstruction? The document speaks
-    of the disaster (two disaster words: 地震, 灾后, 重建 …), or speaks of it once and either the
+    of the disaster (two disaster words: 地震, 灾后, 重建 …); or speaks of it once and either the
     pair is one of the 2008 plan's (known_pairings.tsv) or the cue is the reconstruction wording
-    (对口援建)."""
+    (对口援建); or the pair is one of the 2008 plan's and the cue is that wording."""
     count = sum(document.count(w) for w in v.words("disaster"))
     if count >= 2:
         return True
-    if count == 0:
-        return False
     from duikou.regions import default_gazetteer
 
-    if default_gazetteer().known_programme(donor.code, recipient.code) == "灾后重建":
-        return True
-    return cue in v.words("disaster_cue")
+    known = default_gazetteer().known_programme(donor.code, recipient.code) == "灾后重建"
+    reconstruction_cue = cue in v.words("disaster_cue")
+    if count == 0:
+        return known and reconstruction_cue  # 湖南援建者 … 理县: the 2008 plan's pair, built by 援建
+    return known or reconstruction_cue
 
 
 def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: PairingVocab,
@@ -438,7 +452,7 @@ class _Extractor:
         t, v = self.text, self.v
         s, e = sentences[n]
         groups = [self.groups[i] for i in idx if not self.groups[i].institution and not self.groups[i].event]
-        donors = [g for g in groups if _rank(g.region) >= RANK_ONLY_DONOR and not self._venue(g)]
+        donors = [g for g in groups if _rank(g.region) >= ANTECEDENT_DONOR and not self._venue(g)]
         if not donors or len({_key(g.region) for g in donors}) != 1:
             return
         donor = donors[0]
@@ -451,9 +465,13 @@ class _Extractor:
             cue = team.group(1)  # people on the spot (援建者, 援藏干部), not money or projects
             target = v.programme_words[cue][0]
         else:
+            # a cue naming the donor's role (作为对口援建省份 / 对口支援方) presupposes a recipient known
+            # from context; a generic cue (对口支援工作会议召开) does not
             strong = set(v.words("antecedent_cue"))
+            roles = tuple(v.words("antecedent_role"))
             cue = next((m.group(0) for m in v.verb_re.finditer(t, s, e)
-                        if m.group(0) in strong and not _negated(t, m.start(), v, self._covered)), None)
+                        if m.group(0) in strong and t.startswith(roles, m.end() + (t[m.end():m.end() + 1] == "的"))
+                        and not _negated(t, m.start(), v, self._covered)), None)
         if cue is None:
             return
         for k in range(n - 1, max(-1, n - 4), -1):
@@ -468,23 +486,29 @@ class _Extractor:
                 return  # that sentence states its own pairing
             regions: dict[str, Region] = {}
             for g in prior:
-                r = g.region
-                if _key(r) == _key(donor.region):
+                if _key(g.region) == _key(donor.region):
                     continue
-                if not _donor_side(donor.region, r):
-                    return  # another donor (南京市 under 江苏) or an unrelated place: ambiguous
-                regions[_key(r)] = r
+                for r in g.regions:  # the whole chain: 海南州共和县 names 海南州 too
+                    if _key(r) == _key(donor.region) or r.level == "province" and r is not g.region:
+                        continue
+                    if not _donor_side(donor.region, r):
+                        return  # another donor (南京市 under 江苏) or an unrelated place: ambiguous
+                    regions[_key(r)] = r
             leaves = [r for r in regions.values() if not any(_within(o, r) for o in regions.values())]
             if len(leaves) != 1:
                 return
             leaf = leaves[0]
             if target not in (None, "-"):
-                # 援疆/援藏/援青 pair provinces with prefectures and cities with counties: no guessing
-                # across levels (a province's team near a county is that county's city group)
+                # 援疆/援藏/援青 pair provinces with prefectures and cities with counties: a province's
+                # team near a county pairs with the county's prefecture when that is named too,
+                # otherwise no guess (it is more likely the county's city group)
                 if _province(leaf) != target:
                     return
                 if donor.region.level == "province" and leaf.level == "county":
-                    return
+                    parent = regions.get(leaf.parent_code or "")
+                    if parent is None:
+                        return
+                    leaf = parent
             self.add(donor.region, leaf, (ps, e), "antecedent", 0.55, cue)
             return
 
@@ -578,7 +602,7 @@ class _Extractor:
             j = before[-1]
             g = self.groups[j]
             gap = t[g.end:cs]
-            if not re.fullmatch(r"(的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)?", gap):
+            if not TO_LIST_GAP.fullmatch(gap):
                 continue
             lst = _list_before(t, self.groups, j, v, s)
             head = self.groups[lst[0]]
@@ -953,12 +977,13 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
         k = (_key(f.donor), _key(f.recipient))
         if since is not None:
             pair_since[k] = min(since, pair_since.get(k, since))
-    # one programme per pair in a document: the most frequent specific reading among its
-    # sentences (a sentence without programme words must not turn 灾后重建 into 其他对口支援)
+    # one programme per pair in a document: the specific reading its sentences support most,
+    # weighted by the rules' confidence (a sentence without programme words must not turn 灾后重建
+    # into 其他对口支援; an explicit 协作 sentence outweighs a guessed antecedent)
     votes: dict[tuple[str, str], Counter[str]] = {}
     for f, _, _, _, clause in rows:
         prog = _programme(f.donor, f.recipient, f.cue, clause, ex.v, ex.text)
-        votes.setdefault((_key(f.donor), _key(f.recipient)), Counter())[prog] += 1
+        votes.setdefault((_key(f.donor), _key(f.recipient)), Counter())[prog] += f.confidence
     chosen: dict[tuple[str, str], str] = {}
     for k, c in votes.items():
         specific = [(n, p) for p, n in c.items() if p != "其他对口支援"]

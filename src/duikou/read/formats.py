@@ -275,7 +275,7 @@ def read_jsonl(path: Path, gz: bool) -> Iterator[Result]:
             if problem:
                 yield ReadError(where, problem)
                 continue
-            source_id = str(record.get("id") or f"{path.name}:{number}")
+            source_id = str(record.get("id") or f"{path}:{number}")
             url = record.get("url") if isinstance(record.get("url"), str) else None
             meta = {k: v for k, v in record.items() if k not in {"id", "url", "text"}}
             pages += 1
@@ -345,7 +345,7 @@ def read_warc(path: Path) -> Iterator[Result]:
             except (zlib.error, OSError, EOFError) as exc:
                 yield ReadError(where, f"cannot read record payload: {exc}")
                 continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
+            url = record.rec_headers.get_header("WARC-Target-URI") or None
             record_id = record.rec_headers.get_header("WARC-Record-ID") or where
             try:
                 declared = _content_charset(ctype) or (
