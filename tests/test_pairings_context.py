@@ -4,11 +4,10 @@ from the whole document. All sentences are written for these tests."""
 
 from __future__ import annotations
 
-from duikou.extract.pairings import extract_pairings
-from duikou.regions import default_gazetteer
-
 from test_pairings import mentions, pairs
 
+from duikou.extract.pairings import extract_pairings
+from duikou.regions import default_gazetteer
 
 # ----------------------------------------------------------------- negation words
 
@@ -150,3 +149,77 @@ def test_antecedent_with_a_central_province_donor_and_its_2008_programme():
 def test_to_list_with_a_modifier_before_the_cue():
     text = "二十年来,上海市累计向云南省投入财政帮扶资金300多亿元。"
     assert pairs(text, {"上海市": "310000", "云南省": "530000"}) == {("上海市", "云南省")}
+
+
+def test_antecedent_not_from_a_generic_cue():
+    text = "喀什地区今年接待游客突破千万人次。上海市对口支援工作会议在上海召开。"
+    assert pairs(text, {"喀什地区": "653100", "上海市": "310000", "上海": "310000"}) == set()
+    text = "云南省昆明市的鲜花销往全国。江苏省对口帮扶工作取得新进展。"
+    assert pairs(text, {"云南省": "530000", "昆明市": "530100", "江苏省": "320000"}) == set()
+
+
+def test_antecedent_skips_a_venue():
+    text = "博览会昨天在西宁开幕。来自江苏的援青干部也到场参观。"
+    assert pairs(text, {"西宁": "630100", "江苏": "320000"}) == set()
+
+
+def test_a_county_short_name_trusted_by_its_known_counterpart():
+    text = "山东援建的北川新县城是灾后重建的标志性工程。"
+    found = extract_pairings(text, mentions(text, {"山东": "370000", "北川": "510726"}, why={"北川": "short"}))
+    assert {(p.donor.name, p.recipient.name, p.programme) for p in found} == {("山东省", "北川羌族自治县", "灾后重建")}
+
+
+def test_a_county_short_name_alone_is_not_trusted():
+    text = "山东客商到平武采购茶叶,并表示愿意帮扶当地企业。"
+    assert pairs(text, {"山东": "370000", "平武": "510727"}, why={"平武": "short"}) == set()
+
+
+def test_a_sub_team_named_by_where_it_works():
+    text = "江苏省第十批援藏工作队拉萨工作组在墨竹工卡县调研。"
+    names = {"江苏省": "320000", "拉萨": "540100", "墨竹工卡县": "540127"}
+    assert pairs(text, names) == {("江苏省", "拉萨市")}
+
+
+def test_respectively_through_a_qualifying_prefecture():
+    text = "上海市闵行区、嘉定区分别与云南省红河州的元阳县、金平县结对。"
+    names = {"上海市": "310000", "闵行区": "310112", "嘉定区": "310114", "云南省": "530000",
+             "红河州": "532500", "元阳县": "532528", "金平县": "532530"}
+    assert pairs(text, names) == {("闵行区", "元阳县"), ("嘉定区", "金平苗族瑶族傣族自治县")}
+
+
+def test_to_list_with_a_count_of_units():
+    text = "协作开展以来,山东省累计向重庆市14个区县投入财政援助资金。"
+    assert pairs(text, {"山东省": "370000", "重庆市": "500000"}) == {("山东省", "重庆市")}
+
+
+def test_cooccurrence_is_only_a_fallback():
+    text = "近年来,苏州对口帮扶铜仁的成效显著,两市共建的苏州工业园区铜仁园吸引了企业入驻。"
+    names = {"苏州工业园区": "320571", "苏州": "320500", "铜仁": "520600"}
+    g = default_gazetteer()
+    zone = g.unit("zone:320571")
+    if zone is not None:
+        names["苏州工业园区"] = zone.region
+    assert pairs(text, names) == {("苏州市", "铜仁市")}
+
+
+def test_reconstruction_pairs_start_in_2008_when_the_document_dates_the_quake():
+    text = "5·12汶川特大地震后,江苏省对口援建绵竹市。十年后,绵竹已是一座新城。"
+    found = extract_pairings(text, mentions(text, {"江苏省": "320000", "绵竹市": "510683"}))
+    assert {(p.recipient.name, p.programme, p.since) for p in found} == {("绵竹市", "灾后重建", 2008)}
+    text = "江苏省对口支援绵竹市的企业拓展市场。"
+    found = extract_pairings(text, mentions(text, {"江苏省": "320000", "绵竹市": "510683"}))
+    assert {p.since for p in found} == {None}
+
+
+def test_a_team_at_a_training_venue_is_not_paired_with_it():
+    text = "北京和上海的援疆干部在乌鲁木齐参加培训。"
+    assert pairs(text, {"北京": "110000", "上海": "310000", "乌鲁木齐": "650100"}) == set()
+
+
+def test_central_province_recipient_in_an_east_west_document():
+    text = "杭州市代表团赴恩施州对接东西部协作工作。杭州市累计向恩施州投入帮扶资金15亿元。"
+    assert _programmes(text, {"杭州市": "330100", "恩施州": "422800"}) == {
+        ("杭州市", "恩施土家族苗族自治州", "东西部协作")}
+    text = "杭州市累计向恩施州投入帮扶资金15亿元。"
+    assert _programmes(text, {"杭州市": "330100", "恩施州": "422800"}) == {
+        ("杭州市", "恩施土家族苗族自治州", "其他对口支援")}

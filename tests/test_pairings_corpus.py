@@ -68,3 +68,11 @@ def test_pairing_floors(results, split):
     detail = "\n".join(errors)
     assert r["precision"] >= precision, f"{split} precision {r['precision']:.3f} < {precision}\n{detail}"
     assert r["recall"] >= recall, f"{split} recall {r['recall']:.3f} < {recall}\n{detail}"
+
+
+@pytest.mark.parametrize("split", ["seeds", "dev"])
+def test_programme_of_matched_pairs(results, split):
+    r = results[split]
+    wrong = "\n".join(f"{m['doc']} {m['donor']}->{m['recipient']}: {m['programme']} (gold {m['gold']})"
+                      for m in r["programme_mismatches"])
+    assert r["programme_accuracy"] >= 0.95, wrong

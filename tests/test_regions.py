@@ -145,3 +145,22 @@ def test_alias_and_pairing_data_point_at_known_units() -> None:
     assert all(r["seat"] in gaz.units for r in _rows("xpcc.tsv"))
     assert gaz.find_mentions("") == []
     assert gaz.find_mentions("no Chinese place here") == []
+
+
+def test_known_programme_of_official_pairs() -> None:
+    gaz = default_gazetteer()
+    assert gaz.known_programme("370000", "510726") == "灾后重建"  # 山东 -> 北川 (2008 plan)
+    assert gaz.known_programme("430000", "513222") == "灾后重建"  # 湖南 -> 理县
+    assert gaz.known_programme("320000", "654000") == "援疆"
+    assert gaz.known_programme("510726", "370000") is None  # directed
+    assert gaz.known_programme(None, "510726") is None
+
+
+def test_feature_and_facility_rules_keep_offsets_sorted() -> None:
+    gaz = default_gazetteer()
+    text = "黄浦江边的上海援疆干部来到伊犁河谷，参观了安多民俗文化村和新北川中学。"
+    found = gaz.find_mentions(text)
+    assert [m.start for m in found] == sorted(m.start for m in found)
+    assert all(text[m.start:m.end] == m.surface for m in found)
+    assert "黄浦" not in {m.surface for m in found} and "安多" not in {m.surface for m in found}
+    assert any(m.region.code == "654000" for m in found)  # 伊犁河谷: 谷 cancels the feature rule

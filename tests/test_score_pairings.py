@@ -48,3 +48,15 @@ def test_wrong_doc_does_not_match_and_empty_inputs():
     assert (r["tp"], r["fp"], r["fn"]) == (0, 1, 1)
     r = score_pairings([], [])
     assert r["precision"] == 1.0 and r["recall"] == 1.0
+
+
+def test_programme_mismatches_of_matched_pairs():
+    pred = [dict(row("p6", "山东省", "370000", "北川县", "510726"), programme="其他对口支援"),
+            dict(row("p6", "浙江省", "330000", "青川县", "510822"), programme="灾后重建")]
+    golds = [dict(gold("p6", "山东省", "370000", "北川县", "510726"), program="灾后重建"),
+             dict(gold("p6", "浙江省", "330000", "青川县", "510822"), program="灾后重建")]
+    r = score_pairings(pred, golds)
+    assert r["tp"] == 2
+    assert r["programme_accuracy"] == 0.5
+    assert r["programme_mismatches"] == [{"doc": "p6", "donor": "山东省", "recipient": "北川县",
+                                          "programme": "其他对口支援", "gold": "灾后重建"}]

@@ -89,7 +89,7 @@ def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         by_quote.setdefault(key, cluster)
         merged.setdefault(row["cluster"], cluster)
     out: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: -r["confidence"]):  # the most explicit statement first
         out.setdefault(merged[row["cluster"]], row)
     return out
 

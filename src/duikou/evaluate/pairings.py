@@ -61,7 +61,8 @@ def _matches(p: dict, g: dict) -> bool:
 
 
 def score_pairings(predicted: list[dict], gold: list[dict]) -> dict:
-    """precision, recall, f1, tp, fp, fn and the false positives / negatives with their quotes.
+    """precision, recall, f1, tp, fp, fn and the false positives / negatives with their quotes;
+    programme_accuracy and programme_mismatches over the matched pairs.
 
     predicted: dicts with doc (page id, '#N' suffix allowed), donor, donor_code, recipient,
     recipient_code, programme, quote. gold: rows of gold_pairings.jsonl.
@@ -69,6 +70,8 @@ def score_pairings(predicted: list[dict], gold: list[dict]) -> dict:
     preds, golds = _dedup(predicted), _dedup(gold)
     matched_gold: set[int] = set()
     false_pos: list[dict] = []
+    programme_wrong: list[dict] = []
+    programme_total = 0
     tp = 0
     by_doc: dict[str, list[int]] = {}
     for i, g in enumerate(golds):
@@ -87,6 +90,12 @@ def score_pairings(predicted: list[dict], gold: list[dict]) -> dict:
         else:
             matched_gold.add(hit)
             tp += 1
+            want = golds[hit].get("program") or golds[hit].get("programme")
+            if want and p.get("programme"):
+                programme_total += 1
+                if p["programme"] != want:
+                    programme_wrong.append({"doc": p["doc"], "donor": p.get("donor"), "recipient": p.get("recipient"),
+                                            "programme": p["programme"], "gold": want})
     false_neg = [
         {"doc": g["doc"], "donor": g.get("donor"), "recipient": g.get("recipient"),
          "programme": g.get("program") or g.get("programme"), "quote": g.get("evidence", "")}
@@ -100,4 +109,7 @@ def score_pairings(predicted: list[dict], gold: list[dict]) -> dict:
         "precision": precision, "recall": recall, "f1": f1,
         "tp": tp, "fp": fp, "fn": fn,
         "false_positives": false_pos, "false_negatives": false_neg,
+        # of the matched pairs whose gold row and prediction both name a programme
+        "programme_accuracy": (programme_total - len(programme_wrong)) / programme_total if programme_total else 1.0,
+        "programme_mismatches": programme_wrong,
     }

@@ -9,11 +9,13 @@ qualifier, not into the value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from duikou.extract.numbers import NUMBER_PATTERN, magnitude, normalize_digits, parse_number
+from duikou.extract.numbers import FAST_NUMBER_PATTERN, magnitude, normalize_digits, parse_number
 from duikou.extract.periods import find_periods, guess_published
 from duikou.models import Claim, Evidence, Mention, Region
 
@@ -80,6 +82,16 @@ def load_measures() -> tuple[MeasureRule, ...]:
 
 
 @lru_cache(maxsize=1)
+def _rules_by_kind() -> dict[str, tuple[tuple[MeasureRule, bool, bool, bool], ...]]:
+    """kind -> (rule, is_block, looks_left, looks_right) in load_measures() order."""
+    table: dict[str, list[tuple[MeasureRule, bool, bool, bool]]] = {}
+    for rule in load_measures():
+        table.setdefault(rule.kind, []).append(
+            (rule, rule.measure == "-", rule.side in ("L", "A"), rule.side in ("R", "A")))
+    return {kind: tuple(rows) for kind, rows in table.items()}
+
+
+@lru_cache(maxsize=1)
 def load_units() -> dict[str, tuple[str, str]]:
     """surface -> (unit, kind) from units.tsv."""
     return {r[0]: (r[1], r[2]) for r in _data_lines("units.tsv")}
@@ -91,11 +103,13 @@ _UNIT_GUARDS = {"项": "(?!目)", "項": "(?!目)", "人": "(?!民)", "名": "(?
 
 @lru_cache(maxsize=1)
 def quantity_re() -> re.Pattern[str]:
-    """number, hedge, magnitude, hedge, unit (元 or a count unit from units.tsv)."""
+    """number, hedge, magnitude, hedge, unit (元 or a count unit from units.tsv).
+
+    The number is FAST_NUMBER_PATTERN: NUMBER_PATTERN's matches, found faster."""
     surfaces = sorted(load_units(), key=len, reverse=True)
     unit_alt = "|".join(re.escape(s) + _UNIT_GUARDS.get(s, "") for s in surfaces)
     return re.compile(
-        rf"(?P<num>{NUMBER_PATTERN})(?P<h1>[多余哆来])?(?P<mag>[十百千]?[万亿萬億]{{0,2}})"
+        rf"(?P<num>{FAST_NUMBER_PATTERN})(?P<h1>[多余哆来])?(?P<mag>[十百千]?[万亿萬億]{{0,2}})"
         rf"(?P<h2>[多余哆])?(?:(?P<money>元)|(?P<unit>{unit_alt}))"
     )
 
@@ -111,34 +125,39 @@ class _Quantity:
     unit_surface: str
 
 
+_DIGIT_RE = re.compile(r"[\d一二两三四五六七八九壹贰叁肆伍陆柒捌玖]")
+
+
 def _find_quantities(norm: str) -> list[_Quantity]:
     """Every number-with-unit in the text that could be a figure (no measure check yet)."""
     out: list[_Quantity] = []
+    units = load_units()
     for m in quantity_re().finditer(norm):
-        num = m.group("num")
-        prev = norm[m.start() - 1] if m.start() > 0 else ""
+        num, h1, mag, h2, money, unit_surface = m.group("num", "h1", "mag", "h2", "money", "unit")
+        m_start = m.start()
+        prev = norm[m_start - 1] if m_start > 0 else ""
         # part of a code, phone number, URL, range (20—40万元) or an ordinal/vague amount
         if prev and (prev.isascii() and (prev.isalnum() or prev in ".-/_~")):
             continue
         if prev in "第数几上—–－~～":
             continue
-        if not re.search(r"[\d一二两三四五六七八九壹贰叁肆伍陆柒捌玖]", num):
+        if not _DIGIT_RE.search(num):
             continue  # 千余个, 百余人, 近百亿: a bare magnitude is rhetoric, not a figure
         value = parse_number(num)
         if value is None or value <= 0:
             continue
-        if m.group("money"):
-            value *= magnitude(m.group("mag"))
+        if money:
+            value *= magnitude(mag)
             unit, kind = "元", "money"
         else:
-            if m.group("mag") and not set(m.group("mag")) <= set("万亿"):
+            if mag and not set(mag) <= set("万亿"):
                 continue
-            value *= magnitude(m.group("mag"))
-            unit, kind = load_units()[m.group("unit")]
+            value *= magnitude(mag)
+            unit, kind = units[unit_surface]
             if kind in ("person", "item", "household") and value < MIN_COUNT:
                 continue  # 一个, 两名, 6名援青干部: individuals, not a programme total
-        hedge = bool(m.group("h1") or m.group("h2"))
-        out.append(_Quantity(m.start(), m.end(), value, unit, kind, hedge, m.group("unit") or "元"))
+        hedge = bool(h1 or h2)
+        out.append(_Quantity(m_start, m.end(), value, unit, kind, hedge, unit_surface or "元"))
     return out
 
 
@@ -152,30 +171,59 @@ def _bounds(text: str, pos: int, stops: str, limit: int = 400) -> tuple[int, int
     return start, min(ends, default=ceil)
 
 
+@lru_cache(maxsize=None)
+def _stops_re(stops: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in stops) + "]")
+
+
+class _StopIndex:
+    """The positions of one set of stop characters in a text, so that _bounds can be
+    answered by bisection instead of a find/rfind per stop character and call."""
+
+    __slots__ = ("positions", "size")
+
+    def __init__(self, text: str, stops: str) -> None:
+        self.positions = [m.start() for m in _stops_re(stops).finditer(text)]
+        self.size = len(text)
+
+    def bounds(self, pos: int, limit: int = 400) -> tuple[int, int]:
+        """Same as _bounds(text, pos, stops, limit)."""
+        positions = self.positions
+        floor = max(0, pos - limit)
+        ceil = min(self.size, pos + limit)
+        k = bisect_left(positions, pos)
+        start = floor
+        if k and positions[k - 1] >= floor:
+            start = positions[k - 1] + 1
+        end = ceil
+        if k < len(positions) and positions[k] < ceil:
+            end = positions[k]
+        return start, end
+
+
 def _classify(
     left: str, clause_left: str, right: str, clause_right: str, sentence: str, kind: str,
-    cross_region: bool = False,
+    cross_region: bool | Callable[[], bool] = False,
 ) -> tuple[str, float] | None:
     """(measure, confidence) for a figure of this kind; ("-", 0) when blocked, None when unknown.
 
     Block rows look at the whole clause around the figure; measure rows only at the text
     since the previous figure and up to the next, so "项目273个,援疆资金18.12亿元" gives
-    each figure its own measure.
+    each figure its own measure. `cross_region` may be a function, called only when a rule
+    needs it.
     """
-    for rule in load_measures():
-        if rule.kind != kind:
-            continue
-        block = rule.measure == "-"
+    for rule, block, looks_left, looks_right in _rules_by_kind().get(kind, ()):
         lft, rgt = (clause_left, clause_right) if block else (left, right)
-        hit = (rule.side in ("L", "A") and rule.pattern.search(lft)) or (
-            rule.side in ("R", "A") and rule.pattern.search(rgt)
-        )
+        hit = (looks_left and rule.pattern.search(lft)) or (looks_right and rule.pattern.search(rgt))
         if not hit:
             continue
         if rule.sentence is not None and not rule.sentence.search(sentence):
             continue
-        if rule.cross_region and not cross_region:
-            continue
+        if rule.cross_region:
+            if callable(cross_region):
+                cross_region = cross_region()
+            if not cross_region:
+                continue
         return rule.measure, rule.confidence
     return None
 
@@ -227,18 +275,22 @@ _SHARE_RE = re.compile(r"^[^。！？!?；;]{0,12}?占[^。！？!?；;]{0,12}?(
 _PART_MARK = re.compile(r"其中|[(（]含|中有(?=[\d一二两三四五六七八九十百千]+[个项名家所户])")
 
 
-def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention]) -> bool:
+_CLOSE_BRACKET_RE = re.compile(r"[)）]")
+
+
+def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention], f_start: int | None = None) -> bool:
     """Whether a figure is a part of a total stated just before (其中…, (含…), …中有N个…, …占总…%).
 
     Parts that name a recipient (其中支援拉萨市资金…) are kept: they are the recipient's total.
     """
-    f_start = _bounds(norm, q_start, FULL_STOP)[0]
+    if f_start is None:
+        f_start = _bounds(norm, q_start, FULL_STOP)[0]
     before = norm[f_start:q_start]
-    marks = list(re.finditer(_PART_MARK, before))
+    marks = list(_PART_MARK.finditer(before))
     if marks:
         mark = marks[-1]
         tail = before[mark.end():]
-        closed = mark.group().endswith("含") and re.search(r"[)）]", tail)
+        closed = mark.group().endswith("含") and _CLOSE_BRACKET_RE.search(tail)
         if not closed and not _names_place(tail, mentions, f_start + mark.end()):
             return True
     return bool(_SHARE_RE.search(norm[q_end:q_end + 30]))
@@ -251,12 +303,15 @@ _SUBSET_OPENER_RE = re.compile(r"^[\s“\"]*(?:特别是|尤其是)")
 _PROGRESS_RE = re.compile(r"已|上半年|前[一二三]季度|一季度|目前|截至目前|截止目前")
 
 
-def _is_subset_of_previous(norm: str, f_start: int, measure: str, earlier: list[tuple[int, str]]) -> bool:
+def _is_subset_of_previous(
+    norm: str, f_start: int, measure: str, earlier: list[tuple[int, str]], full_stops: _StopIndex | None = None
+) -> bool:
     """Whether the figure's sentence opens with 特别是/尤其是 and the sentence just before,
     in the same paragraph, already gave a figure of the same measure (the total it narrows)."""
     if not _SUBSET_OPENER_RE.match(norm[f_start:f_start + 8]):
         return False
-    prev_start = _bounds(norm, max(f_start - 1, 0), FULL_STOP)[0]
+    pos = max(f_start - 1, 0)
+    prev_start = (full_stops.bounds(pos) if full_stops is not None else _bounds(norm, pos, FULL_STOP))[0]
     if "\n" in norm[prev_start:f_start]:
         return False
     return any(prev_start <= pos < f_start and m == measure for pos, m in earlier)
@@ -269,29 +324,38 @@ _QUALIFIERS = [
 ]
 
 
+_MORE_RE = re.compile(r"^(?:以上|有余)")
+_ABOUT_RE = re.compile(r"左右")
+_TOTAL_RE = re.compile(r"累计|总计|合计|共计")
+_PLAN_RE = re.compile(r"计划(?![内外])|拟|预计|力争|将")
+
+
 def _qualifier(left: str, right: str, hedge: bool, sentence_left: str) -> str | None:
     """近/约/超过/多 from the words hugging the number, else 累计/计划 from the sentence."""
     for name, pattern in _QUALIFIERS:
         if pattern.search(left.rstrip("达了共计为")) or pattern.search(left):
             return name
-    if hedge or re.match(r"^(?:以上|有余)", right):
+    if hedge or _MORE_RE.match(right):
         return "多" if hedge else "超过"
-    if re.search(r"左右", right[:3]):
+    if _ABOUT_RE.search(right[:3]):
         return "约"
-    if re.search(r"累计|总计|合计|共计", sentence_left):
+    if _TOTAL_RE.search(sentence_left):
         return "累计"
-    if re.search(r"计划(?![内外])|拟|预计|力争|将", left):
+    if _PLAN_RE.search(left):
         return "计划"
     return None
 
 
+_BUILT_RE = re.compile(r"建成|完工|竣工|完成建设")
+
+
 def _status(context: str) -> str | None:
     """Project stage stated in the figure's clause: 建成 > 开工 > 确定 (the furthest wins)."""
-    if re.search(r"建成|完工|竣工|完成建设", context):
+    if _BUILT_RE.search(context):
         return "建成"
-    if re.search(r"开工", context):
+    if "开工" in context:
         return "开工"
-    if re.search(r"确定", context):
+    if "确定" in context:
         return "确定"
     return None
 
@@ -308,6 +372,7 @@ def _first_at(mentions: list[Mention], pos: int) -> int:
     return lo
 
 
+_DONOR_NOUN_RE = re.compile(r"(?:援|帮扶|对口|协作)")
 _OBJECT_MARK = re.compile(r"(?:支援|援助|援建|帮扶|协作|向|对|在|援|助力|支持|到|赴|进|与|结对|带动)的?$")
 
 
@@ -377,7 +442,7 @@ def _parties(
             if len(mn.surface) == 1 and text[mn.start - 1:mn.start] == "援":
                 continue
             if (text[q_end:mn.start] in ("", "的") and mn.end <= limit
-                    and re.match(r"(?:援|帮扶|对口|协作)", text[mn.end:mn.end + 2])):
+                    and _DONOR_NOUN_RE.match(text[mn.end:mn.end + 2])):
                 subject = mn.region
             break
     if subject is not None and obj is not None and subject.code and subject.code == obj.code:
@@ -388,15 +453,30 @@ def _parties(
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 
 
-def _period_for(periods: list[tuple[int, int, str]], s_start: int, q_start: int, text: str = "") -> str | None:
+def _period_for(
+    periods: list[tuple[int, int, str]], s_start: int, q_start: int, text: str = "", starts: list[int] | None = None
+) -> str | None:
     """The closest period stated before the figure in its sentence (later ones govern later
-    figures). A period inside a closed bracket governs only the figures inside it."""
-    closed = [(m.start(), m.end()) for m in _BRACKETS.finditer(text, s_start, q_start)] if text else []
-    before = [
-        p for p in periods
-        if s_start <= p[0] and p[1] <= q_start and not any(a <= p[0] and p[1] <= b for a, b in closed)
-    ]
-    return before[-1][2] if before else None
+    figures). A period inside a closed bracket governs only the figures inside it.
+
+    `periods` are sorted by start, as find_periods returns them; `starts` (their start
+    offsets, when the caller keeps them) saves a scan.
+    """
+    if starts is None:
+        starts = [p[0] for p in periods]
+    closed = None
+    # periods are sorted by start: walk back from the last one starting before the figure
+    for k in range(bisect_left(starts, q_start) - 1, -1, -1):
+        p = periods[k]
+        if p[0] < s_start:
+            break
+        if p[1] > q_start:
+            continue
+        if closed is None:
+            closed = [(m.start(), m.end()) for m in _BRACKETS.finditer(text, s_start, q_start)] if text else []
+        if not any(a <= p[0] and p[1] <= b for a, b in closed):
+            return p[2]
+    return None
 
 
 def _evidence_span(text: str, s_start: int, s_end: int, q_start: int, q_end: int) -> tuple[int, int]:
@@ -429,59 +509,75 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
     when missing, a date near the top of the page is used.
     """
     norm = normalize_digits(text)
-    published = published or guess_published(norm)
-    periods = find_periods(norm, published)
     quantities = _find_quantities(norm)
+    if not quantities:
+        return []
+    # Sentence/clause bounds come from stop-character indexes built once per text; the
+    # periods (and the guessed publication date) only when a figure is kept.
+    sentences = _StopIndex(norm, SENTENCE_END)
+    clauses = _StopIndex(norm, CLAUSE_END)
+    full_stops: _StopIndex | None = None  # built when a figure gets past _classify
+    periods: list[tuple[int, int, str]] | None = None
+    period_starts: list[int] = []
+    qre = quantity_re()
     claims: list[Claim] = []
     earlier: list[tuple[int, str]] = []  # (position, measure) of every figure kept so far
     plans: list[tuple[int, str]] = []  # (sentence start, measure) of planned figures
     prev_end = 0
+    n_quantities = len(quantities)
     for i, q in enumerate(quantities):
-        s_start, s_end = _bounds(norm, q.start, SENTENCE_END)
-        c_start, c_end = _bounds(norm, q.start, CLAUSE_END)
-        left_start = max(c_start, prev_end if prev_end <= q.start else c_start, q.start - MAX_LEFT)
-        left = norm[left_start:q.start]
-        right_end = min(c_end, q.end + MAX_RIGHT)
-        nxt = quantity_re().search(norm, q.end, right_end)
+        q_start, q_end = q.start, q.end
+        s_start, s_end = sentences.bounds(q_start)
+        c_start, c_end = clauses.bounds(q_start)
+        left_start = max(c_start, prev_end if prev_end <= q_start else c_start, q_start - MAX_LEFT)
+        left = norm[left_start:q_start]
+        right_end = min(c_end, q_end + MAX_RIGHT)
+        nxt = qre.search(norm, q_end, right_end)
         if nxt:
             right_end = nxt.start()
-        right = norm[q.end - len(q.unit_surface):right_end]
-        prev_end = q.end
+        unit_start = q_end - len(q.unit_surface)
+        right = norm[unit_start:right_end]
+        prev_end = q_end
         # block rows see the clause up to the next figure of the same kind
         same = c_end
-        for j in range(i + 1, len(quantities)):
+        for j in range(i + 1, n_quantities):
             if quantities[j].start >= c_end:
                 break
             if quantities[j].kind == q.kind:
                 same = quantities[j].start
                 break
-        clause_right = norm[q.end - len(q.unit_surface):min(c_end, same)]
-        found = _classify(left, norm[c_start:q.start], right, clause_right, norm[s_start:s_end], q.kind,
-                          _spans_provinces(mentions, s_start, s_end, norm))
-        if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm[s_start:q.start]):
+        clause_right = norm[unit_start:min(c_end, same)]
+        found = _classify(left, norm[c_start:q_start], right, clause_right, norm[s_start:s_end], q.kind,
+                          lambda: _spans_provinces(mentions, s_start, s_end, norm))
+        if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, s_start, q_start):
             # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
             found = ("援助资金", 0.5)
         if found is None or found[0] == "-":
             continue
         measure, confidence = found
-        if _is_part(norm, q.start, q.end, mentions):
-            confidence -= PART_PENALTY  # a breakdown of a total just stated (其中…)
-        if _EXAMPLE_RE.search(norm[_bounds(norm, q.start, FULL_STOP)[0]:q.start]):
-            continue  # 以延安市为例: one facility's figures illustrate, they do not total
         # parts of a sentence joined by ；share its subject and period
-        f_start = _bounds(norm, q.start, FULL_STOP)[0]
-        if _is_subset_of_previous(norm, f_start, measure, earlier):
+        if full_stops is None:
+            full_stops = _StopIndex(norm, FULL_STOP)
+        f_start = full_stops.bounds(q_start)[0]
+        if _is_part(norm, q_start, q_end, mentions, f_start):
+            confidence -= PART_PENALTY  # a breakdown of a total just stated (其中…)
+        if _EXAMPLE_RE.search(norm[f_start:q_start]):
+            continue  # 以延安市为例: one facility's figures illustrate, they do not total
+        if _is_subset_of_previous(norm, f_start, measure, earlier, full_stops):
             confidence -= PART_PENALTY  # 特别是十八大以来…: a subset of the total just given
         if (f_start, measure) in plans and _PROGRESS_RE.search(left):
             continue  # 计划培训9万人，已完成培训2万人: progress towards the plan, not a total
         if confidence < MIN_CONFIDENCE:
             continue
-        e_start, e_end = _evidence_span(norm, s_start, s_end, q.start, q.end)
-        qualifier = _qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q.start])
+        e_start, e_end = _evidence_span(norm, s_start, s_end, q_start, q_end)
+        qualifier = _qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q_start])
         if qualifier == "计划":
             plans.append((f_start, measure))
-        earlier.append((q.start, measure))
-        subject, obj = _parties(mentions, f_start, q.start, norm, q.end, c_end)
+        earlier.append((q_start, measure))
+        subject, obj = _parties(mentions, f_start, q_start, norm, q_end, c_end)
+        if periods is None:
+            periods = find_periods(norm, published or guess_published(norm))
+            period_starts = [p[0] for p in periods]
         claims.append(
             Claim(
                 measure=measure,
@@ -491,7 +587,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 subject=subject,
                 object=obj,
                 qualifier=qualifier,
-                period=_period_for(periods, f_start, q.start, norm),
+                period=_period_for(periods, f_start, q_start, norm, period_starts),
                 status=_status(norm[c_start:c_end]),
             )
         )

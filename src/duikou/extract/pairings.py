@@ -114,11 +114,23 @@ def _unit_mentions(text: str, v: PairingVocab) -> list[Mention]:
     return found
 
 
+def _known_partner(region: Region, codes: set[str]) -> bool:
+    """Is region an official counterpart (known_pairings.tsv) of a unit named in the document?"""
+    from duikou.regions import default_gazetteer
+
+    g = default_gazetteer()
+    return any(g.known_programme(c, region.code) or g.known_programme(region.code, c) for c in codes)
+
+
 def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mention]:
-    """Drop mentions that are more likely ordinary words (合作 -> 合作市, 长治久安 -> 长治市)."""
+    """Drop mentions that are more likely ordinary words (合作 -> 合作市, 长治久安 -> 长治市).
+    A county's short name counts when its province is named again, the name recurs, or a known
+    counterpart of the county is named (山东援建的北川新县城)."""
     stop = set(v.words("stop"))
     provinces = Counter(_province(m.region) for m in mentions)
     surfaces = Counter(m.surface for m in mentions)
+    codes = {m.region.code for m in mentions if m.region.code}
+    codes |= {_province(m.region) or "" for m in mentions}
     kept = []
     for m in mentions:
         r = m.region
@@ -136,6 +148,8 @@ def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mentio
             kept.append(m)  # the official name, suffix included (理县, 忠县)
         elif provinces[_province(r)] >= 2 or surfaces[m.surface] >= 3:
             # another place in the same province is named, or the name recurs
+            kept.append(m)
+        elif r.code and _known_partner(r, codes - {r.code}):
             kept.append(m)
     return kept
 
@@ -214,9 +228,11 @@ def _negated(text: str, at: int, v: PairingVocab, covered: set[int] | frozenset[
 
 
 RANK_ONLY_DONOR = 8
-# between the last recipient of "对/向 R1、R2 … CUE" and the cue: a verb, optionally with a short
-# modifier of the money or work (向云南省投入财政帮扶资金, 对恩施州的对口帮扶)
-TO_LIST_GAP = re.compile(r"(?:(?:的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)(?:了)?"
+# between the last recipient of "对/向 R1、R2 … CUE" and the cue: a count of its units and a verb,
+# optionally with a short modifier of the money or work (向云南省投入财政帮扶资金, 对恩施州的对口帮扶,
+# 向重庆市14个区县投入财政援助资金)
+TO_LIST_GAP = re.compile(r"(?:[\d一二三四五六七八九十两]+个(?:区县|县区|县市|市县|县|区|市|乡镇)(?:的)?)?"
+                         r"(?:(?:的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)(?:了)?"
                          r"(?:财政|各类|专项|东西部|产业)?)?")
 ANTECEDENT_DONOR = 5  # 湖南援建者 (the 2008 plan's central provinces give too)
 
@@ -349,6 +365,10 @@ def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: 
     hinted = cue_programme(cue) if cue else None
     if hinted == "对口合作" and base != "对口合作":
         hinted = None
+    if not hinted and base == "其他对口支援" and document and _rank(recipient) <= 5 and _rank(donor) >= 8 \
+            and not any(w in document for w in v.words("other_support")) \
+            and any(w in document for w in v.words("east_west")):
+        return "东西部协作"  # 杭州 → 恩施州 (湖北) in a document about 东西部协作
     return hinted or base
 
 
@@ -394,6 +414,7 @@ class _Extractor:
         self.published = published
         self.found: list[_Found] = []
         self.whole = set(v.words("whole"))
+        self._team_pattern: re.Pattern[str] | None = None
 
     # -- bookkeeping
     def add(self, donor: Region, recipient: Region, span: tuple[int, int], rule: str, conf: float,
@@ -440,9 +461,12 @@ class _Extractor:
         return self.found
 
     def _team_re(self) -> re.Pattern[str]:
-        v = self.v
-        return re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words)
-                          + r")(?:" + v.alternation("team") + ")")
+        """<donor>(的)(第N批)(对口)援X<team word>: 江苏援青干部, 无锡援疆工作组, 来自福建的援建者."""
+        if self._team_pattern is None:
+            v = self.v
+            self._team_pattern = re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?("
+                                            + "|".join(v.programme_words) + r")(?:" + v.alternation("team") + ")")
+        return self._team_pattern
 
     def rule_antecedent(self, sentences: list[tuple[int, int]], n: int, idx: list[int]) -> None:
         """A sentence where one donor states assistance but names no recipient takes it from the
@@ -486,29 +510,23 @@ class _Extractor:
                 return  # that sentence states its own pairing
             regions: dict[str, Region] = {}
             for g in prior:
-                if _key(g.region) == _key(donor.region):
+                r = g.region
+                if _key(r) == _key(donor.region):
                     continue
-                for r in g.regions:  # the whole chain: 海南州共和县 names 海南州 too
-                    if _key(r) == _key(donor.region) or r.level == "province" and r is not g.region:
-                        continue
-                    if not _donor_side(donor.region, r):
-                        return  # another donor (南京市 under 江苏) or an unrelated place: ambiguous
-                    regions[_key(r)] = r
+                if not _donor_side(donor.region, r):
+                    return  # another donor (南京市 under 江苏) or an unrelated place: ambiguous
+                regions[_key(r)] = r
             leaves = [r for r in regions.values() if not any(_within(o, r) for o in regions.values())]
             if len(leaves) != 1:
                 return
             leaf = leaves[0]
             if target not in (None, "-"):
                 # 援疆/援藏/援青 pair provinces with prefectures and cities with counties: a province's
-                # team near a county pairs with the county's prefecture when that is named too,
-                # otherwise no guess (it is more likely the county's city group)
+                # team near a county is more likely that county's city group, so no guess across levels
                 if _province(leaf) != target:
                     return
                 if donor.region.level == "province" and leaf.level == "county":
-                    parent = regions.get(leaf.parent_code or "")
-                    if parent is None:
-                        return
-                    leaf = parent
+                    return
             self.add(donor.region, leaf, (ps, e), "antecedent", 0.55, cue)
             return
 
@@ -516,7 +534,7 @@ class _Extractor:
         """在北京召开…: a place named as where something happens."""
         t = self.text
         return bool(re.search(r"(?:在|于|赴|到|前往)$", t[max(0, g.start - 2):g.start]) and re.match(
-            r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习)", t[g.end:g.end + 10]))
+            r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)", t[g.end:g.end + 10]))
 
     def _donor_before(self, idx: list[int], before: int, recipient: Region, s: int) -> Group | None:
         """The nearest place before `before` in the sentence that can give to `recipient`."""
@@ -609,6 +627,8 @@ class _Extractor:
             lead = t[max(s, head.start - 1):head.start]
             if lead not in ("对", "向", "为", "给", "与", "同"):
                 continue
+            if t[max(s, head.start - 3):head.start - 1] == "分别":
+                continue  # A、B分别与C、D: pairs in order, the respectively rule's business
             rs = [self.groups[k] for k in lst if not self.groups[k].institution]
             if not rs:
                 continue
@@ -650,8 +670,15 @@ class _Extractor:
             right = [i for i in idx if self.groups[i].start == end_at]
             if not left or not right or not cues:
                 continue
+            first = right[0]
+            # 分别与云南省红河州的元阳县、金平县: the list is of the places inside the qualifier
+            nxt = first + 1
+            if (nxt < len(self.groups) and t.startswith("的", self.groups[first].end)
+                    and self.groups[nxt].start == self.groups[first].end + 1
+                    and _within(self.groups[nxt].region, self.groups[first].region)):
+                first = nxt
             li = _list_before(t, self.groups, left[0], v, s)
-            rl = _list_after(t, self.groups, right[0], v, e)
+            rl = _list_after(t, self.groups, first, v, e)
             if len(li) != len(rl) or len(li) < 2:
                 continue
             for a_i, r in zip(li, rl):
@@ -686,8 +713,7 @@ class _Extractor:
         """<donor>(第N批)援X<team word>: the donor's team; the recipient is 援X's prefecture
         (援伊) or the place in the sentence where the team works (无锡援疆工作组在阿合奇县…)."""
         t, v = self.text, self.v
-        team_re = re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words)
-                             + r")(?:" + v.alternation("team") + ")")
+        team_re = self._team_re()
         for i in idx:
             a = self.groups[i]
             m = team_re.match(t, a.end)
@@ -704,7 +730,14 @@ class _Extractor:
                 inner = self.groups[nested[0]]
                 if t.startswith("工作组", inner.end):
                     if _province(inner.region) != _province(donor):
-                        continue  # 工作队某县工作组: a sub-team named by where it works
+                        # 江苏省援藏工作队拉萨工作组: a sub-team named by where it works, which is
+                        # the recipient when its level fits the donor's (province -> prefecture)
+                        r = inner.region
+                        level = "county" if LEVEL_DEPTH.get(donor.level, 0) else "prefecture"
+                        if (target_code in ("-", _province(r)) and r.level == level
+                                and _donor_side(donor, r)):
+                            self.add(donor, r, (s, e), "team", 0.8, word)
+                        continue
                     donor = inner.region
             if _rank(donor) < 5:
                 continue
@@ -721,7 +754,8 @@ class _Extractor:
                 if depth == 0 and r.level == "county" and target_code != "-":
                     # 迪庆州香格里拉市 for a province's team: the province pairs with the prefecture
                     r = next((x for x in g.regions if x.level == "prefecture"), r)
-                if j == i or _is_zone(r) or r.level == "province" or _province(r) == _province(donor):
+                if j == i or _is_zone(r) or r.level == "province" or _province(r) == _province(donor) \
+                        or self._venue(g):  # 在乌鲁木齐参加培训: where they meet, not whom they assist
                     continue
                 if target_code != "-":
                     if _province(r) != target_code:
@@ -859,6 +893,8 @@ class _Extractor:
         t, v = self.text, self.v
         if self._delegation_re().search(t, s, e):
             return  # visits are the delegation rule's business
+        if any(s <= f.start < e for f in self.found):
+            return  # a fallback: the sentence's pairing is already stated by a stronger rule
         for cs_, ce_ in _clauses(t, s, e):
             strong = [m for m in v.relation_re.finditer(t, cs_, ce_)
                       if m.group(0).startswith(("对口", "扶贫协作", "消费扶贫", "东西部"))]
@@ -988,9 +1024,15 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     for k, c in votes.items():
         specific = [(n, p) for p, n in c.items() if p != "其他对口支援"]
         chosen[k] = max(specific)[1] if specific else "其他对口支援"
+    # the 2008 reconstruction began in 2008: a 灾后重建 pair without a year of its own takes 2008
+    # when the document dates the earthquake (2008年, 5·12, 汶川地震)
+    quake_2008 = any(w in ex.text for w in ex.v.words("disaster_2008"))
     out: list[Pairing] = []
     for f, start, end, since, clause in rows:
         sentence = text[start:end]
+        k = (_key(f.donor), _key(f.recipient))
+        if since is None and k not in pair_since and quake_2008 and chosen[k] == "灾后重建":
+            since = 2008
         out.append(Pairing(
             donor=f.donor,
             recipient=f.recipient,

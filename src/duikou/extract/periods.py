@@ -8,6 +8,7 @@ document's publication date; without it they give None rather than a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from duikou.extract.numbers import normalize_digits, parse_cn_numeral
 
@@ -22,7 +23,12 @@ FIVE_YEAR_PLANS = {
 CONGRESSES = {"十六大": 2002, "十七大": 2007, "十八大": 2012, "十九大": 2017, "二十大": 2022}
 
 _YEAR = r"((?:19|20)\d\d)"
-_CN_NUM = r"[一二两三四五六七八九十百\d]{1,4}"
+_CN_NUM_CHAR = r"[一二两三四五六七八九十百\d]"
+_CN_NUM = _CN_NUM_CHAR + r"{1,4}"
+#: What follows the year in "自2016年以来", "2019年5月起" …
+_SINCE_TAIL = r"\s*年(?:[0-9一二三四五六七八九十]{1,2}月(?:份)?)?(?:以来|至今|起|开始|来)"
+#: What follows the number of years in "三年来", "五年间" …
+_SPAN_TAIL = r"\s*(?:年来|年间|年中|年里|载)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # two plans joined: “十三五”及“十四五”至今, 十二五至十三五期间 -> from the first to the second
@@ -34,13 +40,63 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("congress", re.compile(r"(?:党的)?(十[六七八九]大|二十大)(?:以来|召开以来)")),
     ("range", re.compile(_YEAR + r"\s*年?\s*(?:[至到~\-－—–]+|年至|年到)\s*" + _YEAR + r"\s*年?")),
     ("since", re.compile(r"(?:自|从)" + _YEAR + r"\s*年[^，,。；;\n]{0,15}?(?:以来|至今|起)")),
-    ("since", re.compile(r"(?:自|从|截至)?" + _YEAR + r"\s*年(?:[0-9一二三四五六七八九十]{1,2}月(?:份)?)?(?:以来|至今|起|开始|来)")),
+    ("since", re.compile(r"(?:自|从|截至)?" + _YEAR + _SINCE_TAIL)),
     ("until", re.compile(r"(?:截至|截止|到|至)" + _YEAR + r"\s*年")),
     ("year", re.compile(_YEAR + r"\s*年(?![代级])")),
     ("relative", re.compile(r"(今年|去年|前年|明年|上年|当年|本年)")),
-    ("span", re.compile(r"(?:近|这|过去)?(" + _CN_NUM + r")\s*(?:年来|年间|年中|年里|载)")),
+    ("span", re.compile(r"(?:近|这|过去)?(" + _CN_NUM + r")" + _SPAN_TAIL)),
     ("plan_years", re.compile(r"(" + _CN_NUM + r")年内")),
 ]
+
+#: For each of _PATTERNS (same order), a cheap test every text it can match passes: the
+#: literal or short pattern each of its matches must contain (None = always scan). Pages
+#: without it skip the full, slower pattern.
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_PREFILTERS: list[re.Pattern[str] | None] = [
+    re.compile(r"十[一二三四五]五"),  # plan_range
+    re.compile(r"十[一二三四五]五"),  # plan
+    re.compile(r"[十六七八九]五"),  # plan (十五, 六五 … 九五)
+    re.compile(r"大(?:召开)?以来"),  # congress
+    _YEAR_RE,  # range
+    _YEAR_RE,  # since (自/从 … 以来)
+    _YEAR_RE,  # since
+    _YEAR_RE,  # until
+    _YEAR_RE,  # year
+    None,  # relative
+    re.compile(r"年[来间中里]|载"),  # span
+    re.compile(r"年内"),  # plan_years
+]
+assert len(_PREFILTERS) == len(_PATTERNS)
+
+#: Patterns that open with an optional word (自/从/截至, 近/这/过去) cannot be searched fast:
+#: re tries them at every position. For those, a finder with exactly the same matches (same
+#: starts and ends, branches tried in the same order) that opens with one character class,
+#: so the search skips to candidate characters; the original pattern is then matched at each
+#: start found, for its groups.
+_FINDERS: list[re.Pattern[str] | None] = [None] * len(_PATTERNS)
+_FINDERS[6] = re.compile(  # (?:自|从|截至)?((?:19|20)\d\d)…
+    r"[自从截12](?:(?<=[自从])(?:19|20)\d\d" + _SINCE_TAIL + r"|(?<=截)至(?:19|20)\d\d" + _SINCE_TAIL
+    + r"|(?:(?<=1)9|(?<=2)0)\d\d" + _SINCE_TAIL + r")"
+)
+_FINDERS[10] = re.compile(  # (?:近|这|过去)?([一二…\d]{1,4})…
+    r"[近这过一二两三四五六七八九十百\d](?:(?<=[近这])" + _CN_NUM + _SPAN_TAIL + r"|(?<=过)去" + _CN_NUM + _SPAN_TAIL
+    + r"|(?<=" + _CN_NUM_CHAR + r")" + _CN_NUM_CHAR + r"{0,3}" + _SPAN_TAIL + r")"
+)
+
+
+def _matches(index: int, norm: str) -> Iterable[re.Match[str]]:
+    """_PATTERNS[index].finditer(norm), through its finder when it has one."""
+    pattern = _PATTERNS[index][1]
+    finder = _FINDERS[index]
+    if finder is None:
+        return pattern.finditer(norm)
+    out = []
+    for f in finder.finditer(norm):
+        m = pattern.match(norm, f.start())
+        if m is None or m.end() != f.end():  # not expected (same matches); be exact anyway
+            return pattern.finditer(norm)
+        out.append(m)
+    return out
 
 # A byline date: an ISO date, or a Chinese date followed by a clock time or preceded by a
 # label (时间/日期/发布); a bare date in the story ("2014年2月22日至今") is an event, not this.
@@ -131,8 +187,10 @@ def find_periods(text: str, published: str | None = None) -> list[tuple[int, int
     norm = normalize_digits(text)
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(norm):
+    for index, ((kind, _), prefilter) in enumerate(zip(_PATTERNS, _PREFILTERS)):
+        if prefilter is not None and prefilter.search(norm) is None:
+            continue  # no match possible
+        for m in _matches(index, norm):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             value = _resolve(kind, m, year)

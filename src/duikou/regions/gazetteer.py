@@ -38,7 +38,6 @@ KIND_LABELS = {"name": "official name", "short": "short name",
                "programme-word": "programme word"}
 LIST_SEPARATORS = set("、，,和与及跟同/·—- ")
 ADJACENT_GAP = 2  # chars allowed between a parent and its child: 青海省海南州, 江苏·海门
-ADMIN_SUFFIX = set("省市县区州盟旗")  # an official name ending in one of these is never a feature's name
 
 
 @dataclass(frozen=True)
@@ -175,11 +174,14 @@ class Gazetteer:
         self._facility_first = frozenset(w[0] for w in facilities)
         self._after_first = frozenset(chain(self._features, self._facility_first))
         self._name_prefixes = frozenset(w["word"] for w in words if w["kind"] == "prefix")
-        # per pattern: may a feature word after it hide it (not an official name ending in 省/市/县…)
+        # per pattern: may a feature word after it hide it (only short names of prefectures and
+        # counties: not official names such as 黄浦区, not provinces)
         # and is it a county's two-character short name (weak before a facility word; longer
         # shorts such as 都江堰 are distinctive enough)
-        self._feature_ok = [info is not None and p[-1] not in ADMIN_SUFFIX
-                            for p, info in zip(self._patterns, self._pinfo)]
+        # (a province's name before 河/路/山 is a modifier far more often: 新疆路网, 内蒙古河套, 浙江山区)
+        self._feature_ok = [info is not None and all(
+            r.kind == "short" and r.unit.region.level != "province" and p != r.unit.region.name
+            for r in info.readings) for p, info in zip(self._patterns, self._pinfo)]
         self._county_short = [info is not None and len(p) == 2 and all(
             r.unit.region.level == "county" and r.kind in ("short", "former") and p != r.unit.region.name
             for r in info.readings) for p, info in zip(self._patterns, self._pinfo)]
