@@ -250,12 +250,5 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
                     out.print(f"    wrong: {o['q']} → {o['summary']}", markup=False)
 
 
-@app.command()
-def serve(db: Optional[str] = DbOption, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the web app and HTTP API (not in this release yet)."""
-    err.print("the web app is not built yet; see the open issues")
-    raise typer.Exit(2)
-
-
 def main() -> None:
     app()

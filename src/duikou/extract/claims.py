@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 
 from duikou.extract.numbers import FAST_NUMBER_PATTERN, magnitude, normalize_digits, parse_number
@@ -171,7 +171,7 @@ def _bounds(text: str, pos: int, stops: str, limit: int = 400) -> tuple[int, int
     return start, min(ends, default=ceil)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stops_re(stops: str) -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(c) for c in stops) + "]")
 
@@ -548,7 +548,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 break
         clause_right = norm[unit_start:min(c_end, same)]
         found = _classify(left, norm[c_start:q_start], right, clause_right, norm[s_start:s_end], q.kind,
-                          lambda: _spans_provinces(mentions, s_start, s_end, norm))
+                          partial(_spans_provinces, mentions, s_start, s_end, norm))
         if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, s_start, q_start):
             # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
             found = ("援助资金", 0.5)

@@ -131,12 +131,22 @@ class Store:
         conn.execute(delete(s.claims).where(s.claims.c.id.not_in(select(s.claim_evidence.c.claim_id))))
 
     @staticmethod
-    def _evidence_values(document_id: int, offsets: list[int], ev: Evidence) -> dict[str, Any]:
-        return dict(
-            document_id=document_id, start=ev.start, end=ev.end,
-            raw_start=offsets[ev.start], raw_end=offsets[ev.end] if ev.end < len(offsets) else offsets[-1],
+    def _add_evidence(conn: Connection, table: Any, fact: dict[str, Any], document_id: int,
+                      offsets: list[int], ev: Evidence) -> int:
+        """One evidence row per (fact, document, span); 1 when added, 0 when already there."""
+        fact_column = next(iter(fact))
+        dup = conn.execute(select(table.c.id).where(
+            table.c[fact_column] == fact[fact_column], table.c.document_id == document_id,
+            table.c.start == ev.start, table.c.end == ev.end,
+        )).first()
+        if dup:
+            return 0
+        conn.execute(insert(table).values(
+            **fact, document_id=document_id, start=ev.start, end=ev.end,
+            raw_start=offsets[ev.start], raw_end=offsets[min(ev.end, len(offsets) - 1)],
             quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence,
-        )
+        ))
+        return 1
 
     def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing) -> int:
         key = _pairing_key(p)
@@ -151,17 +161,8 @@ class Store:
         elif p.since is not None:
             conn.execute(update(s.pairings).where(s.pairings.c.id == pid).where(
                 (s.pairings.c.since.is_(None)) | (s.pairings.c.since > p.since)).values(since=p.since))
-        dup = conn.execute(select(s.pairing_evidence.c.id).where(
-            s.pairing_evidence.c.pairing_id == pid, s.pairing_evidence.c.document_id == document_id,
-            s.pairing_evidence.c.start == p.evidence.start, s.pairing_evidence.c.end == p.evidence.end,
-        )).first()
-        if dup:
-            return 0
-        conn.execute(insert(s.pairing_evidence).values(
-            pairing_id=pid, since=p.since, until=p.until,
-            **self._evidence_values(document_id, offsets, p.evidence),
-        ))
-        return 1
+        return self._add_evidence(conn, s.pairing_evidence, {"pairing_id": pid, "since": p.since, "until": p.until},
+                                  document_id, offsets, p.evidence)
 
     def _add_claim(self, conn: Connection, document_id: int, offsets: list[int], c: Claim) -> int:
         key = _claim_key(c)
@@ -175,14 +176,7 @@ class Store:
                 measure=c.measure, value=c.value, unit=c.unit, qualifier=c.qualifier,
                 period=c.period, status=c.status,
             )).inserted_primary_key[0]
-        dup = conn.execute(select(s.claim_evidence.c.id).where(
-            s.claim_evidence.c.claim_id == cid, s.claim_evidence.c.document_id == document_id,
-            s.claim_evidence.c.start == c.evidence.start, s.claim_evidence.c.end == c.evidence.end,
-        )).first()
-        if dup:
-            return 0
-        conn.execute(insert(s.claim_evidence).values(claim_id=cid, **self._evidence_values(document_id, offsets, c.evidence)))
-        return 1
+        return self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets, c.evidence)
 
     # -- reading ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -53,18 +53,25 @@ pairings = Table(
     Column("until", Integer),
 )
 
+def _evidence_columns() -> list[Column]:
+    """Where a fact is stated: a document, a span of its clean text (and of the raw text), the quote."""
+    return [
+        Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("raw_start", Integer, nullable=False),
+        Column("raw_end", Integer, nullable=False),
+        Column("quote", Text, nullable=False),
+        Column("extractor", String(64), nullable=False),
+        Column("confidence", Float, nullable=False),
+    ]
+
+
 pairing_evidence = Table(
     "pairing_evidence", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("pairing_id", Integer, ForeignKey("pairings.id"), nullable=False, index=True),
-    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("raw_start", Integer, nullable=False),
-    Column("raw_end", Integer, nullable=False),
-    Column("quote", Text, nullable=False),
-    Column("extractor", String(64), nullable=False),
-    Column("confidence", Float, nullable=False),
+    *_evidence_columns(),
     Column("since", Integer),
     Column("until", Integer),
     UniqueConstraint("pairing_id", "document_id", "start", "end", name="uq_pairing_evidence"),
@@ -90,14 +97,7 @@ claim_evidence = Table(
     "claim_evidence", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False, index=True),
-    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("raw_start", Integer, nullable=False),
-    Column("raw_end", Integer, nullable=False),
-    Column("quote", Text, nullable=False),
-    Column("extractor", String(64), nullable=False),
-    Column("confidence", Float, nullable=False),
+    *_evidence_columns(),
     UniqueConstraint("claim_id", "document_id", "start", "end", name="uq_claim_evidence"),
 )
 
