@@ -48,3 +48,16 @@ def test_seed_question_on_examples(example_store):
 def test_unknown_region_gives_a_plain_answer(example_store):
     answer = ask("它是谁的援建方吗", example_store)
     assert "无法回答" in answer.summary
+
+
+def test_absence_from_the_official_arrangement_is_labelled(example_store):
+    answer = ask("海南省是汶川地震灾后重建的对口援建省份吗?", example_store)
+    (part,) = answer.parts
+    assert part.verdict != "yes"
+    assert "【官方安排，非本语料证据】" in part.statement and "中也没有海南省" in part.statement
+
+
+def test_programme_word_filters_whom_a_donor_assists(example_store):
+    answer = ask("汶川地震后江苏省对口援建的是哪里?", example_store)
+    recipients = {f.recipient for p in answer.parts for f in p.facts}
+    assert recipients == {"四川省德阳市绵竹市"}

@@ -135,6 +135,9 @@ def _yes_no(q: ParsedQuestion, store: Store) -> Answer:
         if official:
             statement += "【官方安排，非本语料证据】" + "；".join(
                 f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+        elif programme and verdict != "yes" and any(a.programme == programme for a in registry.arrangements()):
+            sources = sorted({a.source.split(";")[0] for a in registry.arrangements() if a.programme == programme})
+            statement += f"【官方安排，非本语料证据】{'、'.join(sources)}中也没有{donor.full_name}。"
         parts.append(Part(donor.full_name, verdict, statement, facts, official))
     if not q.donors:
         return Answer(q.text, q.kind, "没有在问题中识别出援助方地区，无法回答。", [])
