@@ -86,3 +86,15 @@ def test_pairings_filters(example_store):
     db = example_store.engine.url.database
     rows = json.loads(run("pairings", "--donor", "浙江", "--db", db, "--json").output)
     assert rows and all(r["donor"].startswith("浙江省") for r in rows)
+
+
+def test_reprints_are_counted_in_the_summary(tmp_path):
+    page = "江苏省对口支援青海省海南藏族自治州已经十年,援青干部在共和县修建学校与医院,帮助牧民发展畜牧业。"
+    records = [{"id": "site-a", "text": page}, {"id": "site-b", "text": "转载:" + page}]
+    src = tmp_path / "pages.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    summary = json.loads(run("ingest", src, "--db", tmp_path / "r.db", "--json").output)
+    assert summary["added"] == 2 and summary["reprints"] == 1
+    assert summary["megabytes"] > 0 and summary["totals"]["distinct_documents"] == 1
+    facts = json.loads(run("pairings", "--db", tmp_path / "r.db", "--json").output)
+    assert [f["documents"] for f in facts] == [1]  # one fact, reported by one independent source

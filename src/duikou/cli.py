@@ -64,19 +64,28 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
     """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing)."""
     from duikou.engines.local import ingest as run_ingest
 
+    import time
+
     store = _store(db)
-    total_bytes = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), TextColumn("{task.completed:.0f} pages"),
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=err, transient=True, disable=json_output or not err.is_terminal) as bar:
-        task = bar.add_task("ingest", total=None)
+        task = bar.add_task("ingest", total=None, status="")
+        megabytes = 0.0
 
         def tick(item: Any) -> None:
+            nonlocal megabytes
             if not isinstance(item, ReadError):
-                bar.advance(task)
+                megabytes += len(item.text.encode("utf-8")) / 1e6
+                seconds = max(time.perf_counter() - started, 1e-9)
+                done = bar.tasks[0].completed + 1
+                bar.update(task, advance=1, status=f"{done:.0f} pages, {done / seconds:.1f} pages/s, "
+                                                   f"{megabytes:.1f} MB, {megabytes / seconds:.2f} MB/s")
 
         report = run_ingest(paths, store, on_page=tick)
+    seconds = time.perf_counter() - started
     summary = report.as_dict()
-    summary["megabytes"] = round(total_bytes / 1e6, 3)
+    summary["seconds"] = round(seconds, 3)
     summary["totals"] = store.counts()
     if json_output:
         _print_json(summary)
@@ -85,8 +94,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
             err.print(f"skipped {e.path}: {e.reason}", markup=False)
         for e in report.errors:
             err.print(f"error: {e.path}: {e.reason}", markup=False)
-        out.print(f"{summary['files']} files, {report.pages} pages → {report.documents} documents: "
-                  f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged; "
+        out.print(f"{summary['files']} files, {report.pages} pages ({report.megabytes:.2f} MB, {seconds:.1f} s) → "
+                  f"{report.documents} documents: {report.added} added ({report.reprints} reprints), "
+                  f"{report.replaced} replaced, {report.unchanged} unchanged; "
                   f"{report.pairings} pairing and {report.claims} claim evidence rows added; "
                   f"{len(report.errors)} errors, {len(report.skipped)} skipped")
         t = summary["totals"]

@@ -19,6 +19,8 @@ class IngestReport:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    reprints: int = 0
+    megabytes: float = 0.0
     pairings: int = 0
     claims: int = 0
     errors: list[ReadError] = field(default_factory=list)
@@ -29,6 +31,7 @@ class IngestReport:
         return {
             "files": len(self.files), "pages": self.pages, "documents": self.documents,
             "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
+            "reprints": self.reprints, "megabytes": round(self.megabytes, 3),
             "pairing_evidence_added": self.pairings, "claim_evidence_added": self.claims,
             "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
             "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
@@ -50,6 +53,7 @@ def ingest(paths: Iterable[str | Path], store: Store,
         else:
             report.files.add(item.path)
             report.pages += 1
+            report.megabytes += len(item.text.encode("utf-8")) / 1e6
             try:
                 processed = process_page(item)
             except Exception as exc:  # a pipeline bug on one page must not stop the run
@@ -59,6 +63,7 @@ def ingest(paths: Iterable[str | Path], store: Store,
                 result = store.add(doc)
                 report.documents += 1
                 setattr(report, result.status, getattr(report, result.status) + 1)
+                report.reprints += result.reprint
                 report.pairings += result.pairings
                 report.claims += result.claims
         if on_page:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -47,12 +48,46 @@ class PairingVocab:
     programme_word_re: re.Pattern[str]
     lists: dict[str, list[str]] = field(default_factory=dict)
     units: list[UnitPattern] = field(default_factory=list)
+    # derived tables, built on first use (the word lists do not change after loading)
+    _cache: dict[tuple[str, str], object] = field(default_factory=dict, repr=False, compare=False)
 
     def words(self, name: str) -> list[str]:
         return self.lists.get(name, [])
 
     def alternation(self, name: str) -> str:
-        return "|".join(sorted(map(re.escape, self.words(name)), key=len, reverse=True))
+        key = ("alt", name)
+        alt = self._cache.get(key)
+        if alt is None:
+            alt = self._cache[key] = "|".join(sorted(map(re.escape, self.words(name)), key=len, reverse=True))
+        return alt  # type: ignore[return-value]
+
+    def word_tuple(self, name: str) -> tuple[str, ...]:
+        key = ("tuple", name)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = tuple(self.words(name))
+        return got  # type: ignore[return-value]
+
+    def word_set(self, name: str) -> frozenset[str]:
+        key = ("set", name)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = frozenset(self.words(name))
+        return got  # type: ignore[return-value]
+
+    def compiled(self, key: str, build: Callable[[PairingVocab], str]) -> re.Pattern[str]:
+        """A pattern made from the word lists, compiled once per vocabulary."""
+        got = self._cache.get(("re", key))
+        if got is None:
+            got = self._cache[("re", key)] = re.compile(build(self))
+        return got  # type: ignore[return-value]
+
+    def cached(self, key: str, build: Callable[[PairingVocab], object]) -> object:
+        """Any other table derived from the word lists, built once per vocabulary."""
+        got = self._cache.get(("obj", key))
+        if got is None:
+            got = self._cache[("obj", key)] = build(self)
+        return got
 
 
 def _alt(words: list[str]) -> re.Pattern[str]:
@@ -91,8 +126,12 @@ def vocab() -> PairingVocab:
     )
 
 
+def _cue_programmes(v: PairingVocab) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for cue in v.cues:
+        out.setdefault(cue.word, cue.programme)  # the first row for a word wins
+    return out
+
+
 def cue_programme(word: str) -> str | None:
-    for cue in vocab().cues:
-        if cue.word == word:
-            return cue.programme
-    return None
+    return vocab().cached("cue_programme", _cue_programmes).get(word)  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ rank (pairing_provinces.tsv): eastern provinces give, western ones receive.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections import Counter
@@ -43,6 +44,20 @@ PUNCT = set("。！？!?\n；;，,:：“”\"'（）()《》【】[]|")
 LEVEL_DEPTH = {"province": 0, "prefecture": 1, "county": 2, "other": 3}
 DATELINE = re.compile(r"(?:社|网|报|台|电视台)([\u4e00-\u9fff]{2,12}?)(?:\d{1,2}月\d{1,2}日)?(?:电|讯)")
 CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
+VENUE_BEFORE = re.compile(r"(?:在|于|赴|到|前往)$")
+VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)")
+RESPECTIVELY = re.compile("分别(?:与|和|同)")
+REV_LINK = re.compile(r"\s*(作为|是|为|成为)\s*")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+YEAR = re.compile(r"\d{4}")
+SINCE_REF = re.compile(r"((?:19|20)\d{2})年是")
+SINCE_ANNIVERSARY = re.compile(r"([\d一二三四五六七八九十]+)周年")
+SINCE_FROM = re.compile(r"((?:19|20)\d{2})年(?:\d{1,2}月)?(?:\d{1,2}日)?\s*(?:起|以来|开始|算起)")
+SINCE_SINCE = re.compile(r"(?:自|从)((?:19|20)\d{2})年[^，。,]{0,14}?(?:以来|起|开始)")
+SINCE_FOUNDED = re.compile(r"((?:19|20)\d{2})年(?:\d{1,2}月)?[^。]{0,30}?(?:正式|首次)?"
+                           r"(?:建立|确定|明确|结对|启动|开启|拉开|签订|签署)")
+SINCE_NTH_YEAR = re.compile(r"第([\d一二三四五六七八九十]+)个?年(?:头)?")
 
 
 # --------------------------------------------------------------------------- places
@@ -126,11 +141,12 @@ def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mentio
     """Drop mentions that are more likely ordinary words (合作 -> 合作市, 长治久安 -> 长治市).
     A county's short name counts when its province is named again, the name recurs, or a known
     counterpart of the county is named (山东援建的北川新县城)."""
-    stop = set(v.words("stop"))
+    stop = v.word_set("stop")
     provinces = Counter(_province(m.region) for m in mentions)
     surfaces = Counter(m.surface for m in mentions)
     codes = {m.region.code for m in mentions if m.region.code}
     codes |= {_province(m.region) or "" for m in mentions}
+    partner: dict[str, bool] = {}  # region code -> a known counterpart of it is named
     kept = []
     for m in mentions:
         r = m.region
@@ -149,50 +165,68 @@ def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mentio
         elif provinces[_province(r)] >= 2 or surfaces[m.surface] >= 3:
             # another place in the same province is named, or the name recurs
             kept.append(m)
-        elif r.code and _known_partner(r, codes - {r.code}):
-            kept.append(m)
+        elif r.code:
+            known = partner.get(r.code)
+            if known is None:
+                known = partner[r.code] = _known_partner(r, codes - {r.code})
+            if known:
+                kept.append(m)
     return kept
 
 
 def _pronoun_mentions(text: str, mentions: list[Mention], v: PairingVocab) -> list[Mention]:
     """我省/我市 as the publishing side: the most-named donor-side province (city) of the document."""
-    found = []
+    found: list[Mention] = []
+    hits = [(word, matches) for word, pattern in v.cached("pronoun_patterns", _pronoun_patterns)  # type: ignore[attr-defined]
+            if (matches := list(pattern.finditer(text)))]
+    if not hits:
+        return found
     by_level: dict[str, Counter[str]] = {"province": Counter(), "prefecture": Counter()}
     regions: dict[str, Region] = {}
     for m in mentions:
         if m.region.level in by_level and m.region.code and _rank(m.region) >= 5:
             by_level[m.region.level][m.region.code] += 1
             regions[m.region.code] = m.region
-    for word in v.words("pronoun"):
+    starts = {x.start for x in mentions}
+    for word, matches in hits:
         level = "province" if word.endswith("省") else "prefecture"
         if not by_level[level]:
             continue
         code, _ = by_level[level].most_common(1)[0]
-        # bare 省 opening a clause before a cue (省对口帮扶甘肃省工作队) is 我省 too
-        pattern = re.escape(word) if len(word) > 1 else r"(?:(?<=^)|(?<=[。，,：:；;\s]))" + word + r"(?=对口|援)"
-        for m in re.finditer(pattern, text):
+        for m in matches:
             # "我省海北藏族自治州": the pronoun qualifies the next name, it is not a party
-            if any(x.start == m.end() for x in mentions):
+            if m.end() in starts:
                 continue
             found.append(Mention(m.start(), m.end(), word, regions[code], 0.8, "pronoun"))
     return found
 
 
-def _groups(text: str, mentions: list[Mention], v: PairingVocab) -> list[Group]:
-    inst = re.compile(r"[^\s，。、,;；与和及的]{0,4}?(?:" + v.alternation("institution") + ")")
+def _pronoun_patterns(v: PairingVocab) -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for word in v.words("pronoun"):
+        # bare 省 opening a clause before a cue (省对口帮扶甘肃省工作队) is 我省 too
+        # (the check on the character before comes after the word: a literal start scans fast)
+        pattern = re.escape(word) if len(word) > 1 else word + r"(?<![^。，,：:；;\s]" + word + r")(?=对口|援)"
+        out.append((word, re.compile(pattern)))
+    return out
+
+
+def _groups(text: str, mentions: list[Mention], v: PairingVocab, presorted: bool = False) -> list[Group]:
+    """presorted: mentions are already in (start, -end) order."""
+    inst = v.compiled("institution", lambda v: r"[^\s，。、,;；与和及的]{0,4}?(?:" + v.alternation("institution") + ")")
     groups: list[Group] = []
-    for m in sorted(mentions, key=lambda x: (x.start, -x.end)):
+    for m in mentions if presorted else sorted(mentions, key=lambda x: (x.start, -x.end)):
         if groups and m.start < groups[-1].end:
             continue  # overlapping mention: keep the earlier, longer one
         last = groups[-1] if groups else None
         if last and m.start - last.end <= 1 and _within(m.region, last.region) and (
-            m.start == last.end or text[last.end] not in PUNCT | {"、", "与", "和", "及"}
+            m.start == last.end or text[last.end] not in GROUP_JOIN
         ):
             last.end = m.end
             last.regions.append(m.region)
             continue
         groups.append(Group(m.start, m.end, [m.region], why=m.why))
-    events = tuple(v.words("event"))
+    events = v.word_tuple("event")
     for g in groups:
         g.institution = bool(inst.match(text, g.end))
         g.event = text.startswith(events, g.end)
@@ -217,14 +251,22 @@ def _clean_gap(text: str, a: int, b: int) -> bool:
     return all(ch not in PUNCT for ch in text[a:b])
 
 
+def _negation_pattern(v: PairingVocab) -> str:
+    return "|".join(map(re.escape, v.words("negation")))
+
+
 def _negated(text: str, at: int, v: PairingVocab, covered: set[int] | frozenset[int] = frozenset()) -> bool:
     """A negation word in the four characters before a cue (没有对口支援任务). Characters of a
     place name (无锡) and words that only look negative (无偿, 无私) do not count."""
     lo = max(0, at - 4)
+    negation = v.word_tuple("negation")
+    # masking only turns characters into '#', so a negation word must be in the raw window
+    if not v.compiled("negation", _negation_pattern).search(text, lo, at):
+        return False
     window = "".join("#" if i in covered else text[i] for i in range(lo, at))
     for w in v.words("not_negation"):
         window = window.replace(w, "#" * len(w))
-    return any(w in window for w in v.words("negation"))
+    return any(w in window for w in negation)
 
 
 RANK_ONLY_DONOR = 8
@@ -234,6 +276,7 @@ RANK_ONLY_DONOR = 8
 TO_LIST_GAP = re.compile(r"(?:[\d一二三四五六七八九十两]+个(?:区县|县区|县市|市县|县|区|市|乡镇)(?:的)?)?"
                          r"(?:(?:的|投入|安排|拨付|提供|落实|开展|建立|进行|深化|加强|加大)(?:了)?"
                          r"(?:财政|各类|专项|东西部|产业)?)?")
+COOCCUR_CUES = ("对口", "扶贫协作", "消费扶贫", "东西部")  # relation cues strong enough for cooccur
 ANTECEDENT_DONOR = 5  # 湖南援建者 (the 2008 plan's central provinces give too)
 
 
@@ -255,7 +298,7 @@ def _donor_side(donor: Region, recipient: Region) -> bool:
 
 def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int) -> list[Group]:
     """groups[first] and the groups joined to it by list connectors (、 和 及其下辖 …)."""
-    joins = v.words("list_join")
+    joins = v.word_set("list_join")
     out = [groups[first]]
     i = first
     while i + 1 < len(groups) and groups[i + 1].start <= limit:
@@ -268,7 +311,7 @@ def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, lim
 
 
 def _list_before(text: str, groups: list[Group], last: int, v: PairingVocab, floor: int) -> list[int]:
-    joins = v.words("list_join")
+    joins = v.word_set("list_join")
     idx = [last]
     i = last
     while i - 1 >= 0 and groups[i - 1].start >= floor:
@@ -284,7 +327,7 @@ def _list_before(text: str, groups: list[Group], last: int, v: PairingVocab, flo
 
 
 def _year(published: str | None) -> int | None:
-    if published and re.match(r"\d{4}", published):
+    if published and YEAR.match(published):
         return int(published[:4])
     return None
 
@@ -305,29 +348,44 @@ def _cn_int(s: str) -> int | None:
 def _since(sentence: str, published: str | None) -> int | None:
     """自2010年起 / 2016年起 / 从1996年算起 / 自1994年对口支援林芝以来 / 2017年…正式建立 /
     2016年是…20周年 / 今年是…十周年 / 第29年 (the last two need the publication year)."""
+    if "年" not in sentence:
+        return None  # every reading below needs 年 (年是, 周年, 今年, 2010年起, 第N年)
     ref = None
-    m_ref = re.search(r"((?:19|20)\d{2})年是", sentence)
+    m_ref = SINCE_REF.search(sentence)
     if m_ref:
         ref = int(m_ref.group(1))
     elif "今年" in sentence or "至今" in sentence:
         ref = _year(published)
-    m = re.search(r"([\d一二三四五六七八九十]+)周年", sentence)
+    m = SINCE_ANNIVERSARY.search(sentence)
     if ref and m and (n := _cn_int(m.group(1))):
         return ref - n
-    m = re.search(r"((?:19|20)\d{2})年(?:\d{1,2}月)?(?:\d{1,2}日)?\s*(?:起|以来|开始|算起)", sentence)
+    m = SINCE_FROM.search(sentence)
     if m:
         return int(m.group(1))
-    m = re.search(r"(?:自|从)((?:19|20)\d{2})年[^，。,]{0,14}?(?:以来|起|开始)", sentence)
+    m = SINCE_SINCE.search(sentence)
     if m:
         return int(m.group(1))
-    m = re.search(r"((?:19|20)\d{2})年(?:\d{1,2}月)?[^。]{0,30}?(?:正式|首次)?(?:建立|确定|明确|结对|启动|开启|拉开|签订|签署)", sentence)
+    m = SINCE_FOUNDED.search(sentence)
     if m:
         return int(m.group(1))
     if ref:
-        m = re.search(r"第([\d一二三四五六七八九十]+)个?年(?:头)?", sentence)
+        m = SINCE_NTH_YEAR.search(sentence)
         if m and (n := _cn_int(m.group(1))):
             return ref - n + 1
     return None
+
+
+_DISASTER_COUNT: tuple[str | None, int] = (None, 0)  # the last document asked about and its count
+
+
+def _disaster_count(document: str, v: PairingVocab) -> int:
+    global _DISASTER_COUNT
+    last = _DISASTER_COUNT
+    if last[0] is document:  # the same document for every pair of a document
+        return last[1]
+    count = sum(document.count(w) for w in v.words("disaster"))
+    _DISASTER_COUNT = (document, count)
+    return count
 
 
 def _disaster(donor: Region, recipient: Region, cue: str | None, document: str, v: PairingVocab) -> bool:
@@ -335,13 +393,13 @@ def _disaster(donor: Region, recipient: Region, cue: str | None, document: str, 
     of the disaster (two disaster words: 地震, 灾后, 重建 …); or speaks of it once and either the
     pair is one of the 2008 plan's (known_pairings.tsv) or the cue is the reconstruction wording
     (对口援建); or the pair is one of the 2008 plan's and the cue is that wording."""
-    count = sum(document.count(w) for w in v.words("disaster"))
+    count = _disaster_count(document, v)
     if count >= 2:
         return True
     from duikou.regions import default_gazetteer
 
     known = default_gazetteer().known_programme(donor.code, recipient.code) == "灾后重建"
-    reconstruction_cue = cue in v.words("disaster_cue")
+    reconstruction_cue = cue in v.word_set("disaster_cue")
     if count == 0:
         return known and reconstruction_cue  # 湖南援建者 … 理县: the 2008 plan's pair, built by 援建
     return known or reconstruction_cue
@@ -352,7 +410,8 @@ def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: 
     """The programme: from the recipient's province, the cue word and the document's context
     (汶川 2008 灾后重建 is decided on the whole document, 三峡库区 on the sentence)."""
     prov = _province(recipient) or ""
-    special = {w[:6]: w[6:] for w in v.words("programme_region")}
+    special: dict[str, str] = v.cached(  # type: ignore[assignment]
+        "programme_region", lambda v: {w[:6]: w[6:] for w in v.words("programme_region")})
     base = v.province_programme.get(prov, "其他对口支援")
     if recipient.code in special:
         return special[recipient.code]
@@ -390,12 +449,11 @@ class _Extractor:
     def __init__(self, text: str, mentions: list[Mention], published: str | None):
         self.v = v = vocab()
         self.raw = text
-        table = {}
-        for pair in v.words("lookalike"):
-            table[ord(pair[0])] = pair[1]
-        self.text = text.translate(table)
-        self.special = [m for m in mentions if _special(m)]
-        base = [m for m in mentions if not _special(m)]
+        self.text = _undo_lookalikes(text, v)
+        self.special: list[Mention] = []
+        base: list[Mention] = []
+        for m in mentions:
+            (self.special if _special(m) else base).append(m)
         taken = [(m.start, m.end) for m in base]
         for u in _unit_mentions(self.text, v):
             if not any(a < u.end and u.start < b for a, b in taken):
@@ -403,18 +461,37 @@ class _Extractor:
         base = _trusted(base, self.text, v)
         base += _pronoun_mentions(self.text, base, v)
         self.mentions = sorted(base, key=lambda m: (m.start, -m.end))
-        self.groups = _groups(self.text, self.mentions, v)
+        self.groups = _groups(self.text, self.mentions, v, presorted=True)
         self._starts = [g.start for g in self.groups]
-        self._position = {id(g): i for i, g in enumerate(self.groups)}
-        self._covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        self._ends = [g.end for g in self.groups]  # non-decreasing too: groups do not overlap
         self._theirs = {m.start: m.region for m in self.special if m.why.startswith("abbrev:")}
-        self._abbrevs = self._abbrev_index()
         self.dateline = self._dateline()
-        self._named_provinces = {_province(m.region) for m in self.mentions}
         self.published = published
         self.found: list[_Found] = []
-        self.whole = set(v.words("whole"))
-        self._team_pattern: re.Pattern[str] | None = None
+        self._found_starts: list[int] = []  # sorted starts of self.found
+        self.whole = v.word_set("whole")
+        self._negations: dict[int, bool] = {}
+        self._venues: dict[tuple[int, int], bool] = {}
+        # the cue matches of the sentence being read, shared by the rules: (s, e, verbs, relations)
+        self._cues: tuple[int, int, list[re.Match[str]], list[re.Match[str]]] | None = None
+        self._team_ok: tuple[int, int, bool] | None = None
+
+    # tables only some rules need, built on first use
+    @functools.cached_property
+    def _position(self) -> dict[int, int]:
+        return {id(g): i for i, g in enumerate(self.groups)}
+
+    @functools.cached_property
+    def _covered(self) -> set[int]:
+        return {i for m in self.mentions for i in range(m.start, m.end)}
+
+    @functools.cached_property
+    def _abbrevs(self) -> dict[str, dict[str, tuple[Region, list[int]]]]:
+        return self._abbrev_index()
+
+    @functools.cached_property
+    def _named_provinces(self) -> set[str | None]:
+        return {_province(m.region) for m in self.mentions}
 
     # -- bookkeeping
     def add(self, donor: Region, recipient: Region, span: tuple[int, int], rule: str, conf: float,
@@ -428,6 +505,12 @@ class _Extractor:
         if recipient.level == "province" and donor.level != "province":
             return  # a city does not pair with a whole province
         self.found.append(_Found(donor, recipient, span[0], span[1], rule, conf, cue))
+        bisect.insort(self._found_starts, span[0])
+
+    def _found_in(self, s: int, e: int) -> bool:
+        """Does some pairing found so far start in [s, e)?"""
+        k = bisect.bisect_left(self._found_starts, s)
+        return k < len(self._found_starts) and self._found_starts[k] < e
 
     def _dateline(self) -> Group | None:
         """The place of a news dateline near the top (新华社喀什6月1日电, 本报伊宁讯)."""
@@ -437,6 +520,17 @@ class _Extractor:
         inside = [self.groups[i] for i in self.groups_in(m.start(1), m.end(1))]
         return inside[-1] if inside else None
 
+    def _first_from(self, idx: list[int], at: int) -> int | None:
+        """The first group of idx (a sentence's groups, at <= its end) that starts at or after at:
+        [i for i in idx if start >= at][0]. idx is contiguous (groups_in)."""
+        k = bisect.bisect_left(self._starts, at)
+        return k if idx and idx[0] <= k <= idx[-1] else None
+
+    def _last_before(self, idx: list[int], at: int) -> int | None:
+        """The last group of idx that ends at or before at: [i for i in idx if end <= at][-1]."""
+        k = bisect.bisect_right(self._ends, at) - 1
+        return k if idx and idx[0] <= k <= idx[-1] else None
+
     def groups_in(self, s: int, e: int) -> list[int]:
         lo = bisect.bisect_left(self._starts, s)
         hi = bisect.bisect_left(self._starts, e)
@@ -444,29 +538,79 @@ class _Extractor:
 
     # -- rules
     def run(self) -> list[_Found]:
+        """Every rule on every sentence, in this order (later rules look at what earlier ones
+        found). A rule is skipped only where it cannot add anything: every rule but compound
+        needs a place in the sentence, and verb, to-list, relation, respectively, delegation and
+        cooccur need a cue word in it."""
         sentences = _sentences(self.text)
+        t = self.text
+        has_cue: list[bool | None] = []  # None: not looked at (the sentence names no place)
+        suffix_starts = [m.start() for m in self.v.compiled("pair_suffix", _suffix_pattern).finditer(t)]
+        suffix_len = max(map(len, self.v.words("pair_suffix")), default=0)
+        rels: list[re.Match[str]] = []
+        pair = False
         for n, (s, e) in enumerate(sentences):
             idx = self.groups_in(s, e)
-            prev = sentences[n - 1] if n else None
             before = len(self.found)
-            self.rule_verb(s, e, idx)
-            self.rule_relation(s, e, idx)
-            self.rule_delegation(s, e, idx)
-            self.rule_team(s, e, idx)
-            self.rule_list(s, e, idx, prev)
-            self.rule_compound(s, e)
-            self.rule_cooccur(s, e, idx)
-            if len(self.found) == before:
-                self.rule_antecedent(sentences, n, idx)
+            if idx:
+                verbs, rels = self.cues(s, e)
+                cued = bool(verbs or rels)
+                has_cue.append(cued)
+                # verb, to-list, relation, respectively, delegation and cooccur pair two places
+                # of the sentence: with one place they add nothing
+                pair = cued and len(idx) >= 2
+                if pair:
+                    self.rule_verb(s, e, idx)
+                    self.rule_relation(s, e, idx)
+                    self.rule_delegation(s, e, idx)
+                # a place ending the sentence is followed by the next one (only if a name took in
+                # the sentence's closing mark): then the rules below look past the sentence
+                edge = self.groups[idx[-1]].end >= e and e < len(t)
+                if edge or self._team_possible(s, e):
+                    self.rule_team(s, e, idx)
+                if edge or t.find("等", s, e) != -1:  # the list rule needs 等 right after a place
+                    self.rule_list(s, e, idx, sentences[n - 1] if n else None, has_cue[n - 1] if n else None)
+            else:
+                has_cue.append(None)
+            # a pair suffix matched from s + 2 overlaps or is one of the whole text's matches
+            k = bisect.bisect_left(suffix_starts, s + 3 - suffix_len)
+            if not suffix_len or (k < len(suffix_starts) and suffix_starts[k] < e):
+                self.rule_compound(s, e)
+            if idx:
+                if pair and rels:
+                    self.rule_cooccur(s, e, idx)
+                if len(self.found) == before:
+                    self.rule_antecedent(sentences, n, idx)
         return self.found
+
+    def cues(self, s: int, e: int) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+        """The verb and relation cue matches in text[s:e], computed once per sentence."""
+        c = self._cues
+        if c is None or c[0] != s or c[1] != e:
+            v, t = self.v, self.text
+            c = self._cues = (s, e, list(v.verb_re.finditer(t, s, e)), list(v.relation_re.finditer(t, s, e)))
+        return c[2], c[3]
+
+    def negated(self, at: int) -> bool:
+        got = self._negations.get(at)
+        if got is None:
+            got = self._negations[at] = _negated(self.text, at, self.v, self._covered)
+        return got
+
+    def _team_possible(self, s: int, e: int) -> bool:
+        """Can the team pattern match after a place of text[s:e]? Only if a programme word is in
+        the sentence: no character before it in the pattern ends a sentence, so a match after a
+        place that does not end the sentence has its programme word inside the sentence."""
+        c = self._team_ok
+        if c is None or c[0] != s or c[1] != e:
+            # the programme word (援X) of a match lies in the sentence: a literal search is fast
+            words = self.v.compiled("programme_words", lambda v: "|".join(v.programme_words))  # as in _team_re
+            c = self._team_ok = (s, e, words.search(self.text, s, e) is not None)
+        return c[2]
 
     def _team_re(self) -> re.Pattern[str]:
         """<donor>(的)(第N批)(对口)援X<team word>: 江苏援青干部, 无锡援疆工作组, 来自福建的援建者."""
-        if self._team_pattern is None:
-            v = self.v
-            self._team_pattern = re.compile(r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?("
-                                            + "|".join(v.programme_words) + r")(?:" + v.alternation("team") + ")")
-        return self._team_pattern
+        return self.v.compiled("team", _team_pattern)
 
     def rule_antecedent(self, sentences: list[tuple[int, int]], n: int, idx: list[int]) -> None:
         """A sentence where one donor states assistance but names no recipient takes it from the
@@ -475,6 +619,13 @@ class _Extractor:
         …江苏援建者). Looks back at most three sentences and 300 characters."""
         t, v = self.text, self.v
         s, e = sentences[n]
+        strong = v.word_set("antecedent_cue")
+        roles = v.word_tuple("antecedent_role")
+        edge = bool(idx) and self.groups[idx[-1]].end >= e and e < len(t)
+        if not edge and not self._team_possible(s, e) and not any(
+                m.group(0) in strong and t.startswith(roles, m.end() + (t[m.end():m.end() + 1] == "的"))
+                for m in self.cues(s, e)[0]):
+            return  # neither a team word nor a role cue: no cue, whatever the places
         groups = [self.groups[i] for i in idx if not self.groups[i].institution and not self.groups[i].event]
         donors = [g for g in groups if _rank(g.region) >= ANTECEDENT_DONOR and not self._venue(g)]
         if not donors or len({_key(g.region) for g in donors}) != 1:
@@ -485,17 +636,15 @@ class _Extractor:
         target = None
         team = self._team_re().match(t, donor.end)
         cue = None
-        if team and not team.group(0).endswith(tuple(v.words("team_resource"))):
+        if team and not team.group(0).endswith(v.word_tuple("team_resource")):
             cue = team.group(1)  # people on the spot (援建者, 援藏干部), not money or projects
             target = v.programme_words[cue][0]
         else:
             # a cue naming the donor's role (作为对口援建省份 / 对口支援方) presupposes a recipient known
             # from context; a generic cue (对口支援工作会议召开) does not
-            strong = set(v.words("antecedent_cue"))
-            roles = tuple(v.words("antecedent_role"))
-            cue = next((m.group(0) for m in v.verb_re.finditer(t, s, e)
+            cue = next((m.group(0) for m in self.cues(s, e)[0]
                         if m.group(0) in strong and t.startswith(roles, m.end() + (t[m.end():m.end() + 1] == "的"))
-                        and not _negated(t, m.start(), v, self._covered)), None)
+                        and not self.negated(m.start())), None)
         if cue is None:
             return
         for k in range(n - 1, max(-1, n - 4), -1):
@@ -506,7 +655,7 @@ class _Extractor:
             prior = [g for g in prior if not g.institution and not g.event and not self._venue(g)]
             if not prior:
                 continue  # no places, or only a venue (在西宁开幕): look further back
-            if any(ps <= f.start < pe for f in self.found):
+            if self._found_in(ps, pe):
                 return  # that sentence states its own pairing
             regions: dict[str, Region] = {}
             for g in prior:
@@ -532,9 +681,13 @@ class _Extractor:
 
     def _venue(self, g: Group) -> bool:
         """在北京召开…: a place named as where something happens."""
-        t = self.text
-        return bool(re.search(r"(?:在|于|赴|到|前往)$", t[max(0, g.start - 2):g.start]) and re.match(
-            r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)", t[g.end:g.end + 10]))
+        key = (g.start, g.end)
+        got = self._venues.get(key)
+        if got is None:
+            t = self.text
+            got = self._venues[key] = bool(VENUE_BEFORE.search(t[max(0, g.start - 2):g.start])
+                                           and VENUE_AFTER.match(t[g.end:g.end + 10]))
+        return got
 
     def _donor_before(self, idx: list[int], before: int, recipient: Region, s: int) -> Group | None:
         """The nearest place before `before` in the sentence that can give to `recipient`."""
@@ -561,14 +714,13 @@ class _Extractor:
 
     def rule_verb(self, s: int, e: int, idx: list[int]) -> None:
         t, v = self.text, self.v
-        for cm in v.verb_re.finditer(t, s, e):
+        for cm in self.cues(s, e)[0]:
             cs, ce, cue = cm.start(), cm.end(), cm.group(0)
-            if _negated(t, cs, v, self._covered):
+            if self.negated(cs):
                 continue
-            after = [i for i in idx if self.groups[i].start >= ce]
+            first = self._first_from(idx, ce)
             recipients: list[Group] = []
-            if after:
-                first = after[0]
+            if first is not None:
                 g = self.groups[first]
                 gap = t[ce:g.start]
                 if _clean_gap(t, ce, g.start) and (len(gap) <= 2 or (gap.endswith("的") and len(gap) <= 6)):
@@ -579,10 +731,10 @@ class _Extractor:
             if recipients:
                 last = recipients[-1]
                 tail = t[last.end:last.end + 2]
-                nxt = [i for i in idx if self.groups[i].start >= last.end]
-                if tail.startswith(("的", "之")) and nxt and self.groups[nxt[0]].start - last.end <= 1 \
-                        and _donor_side(self.groups[nxt[0]].region, recipients[0].region):
-                    donor = self.groups[nxt[0]]  # 对口援建理县的湖南省
+                nxt = self._first_from(idx, last.end)
+                if tail.startswith(("的", "之")) and nxt is not None and self.groups[nxt].start - last.end <= 1 \
+                        and _donor_side(self.groups[nxt].region, recipients[0].region):
+                    donor = self.groups[nxt]  # 对口援建理县的湖南省
                     for r in recipients:
                         self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
                     continue
@@ -594,13 +746,13 @@ class _Extractor:
                                 self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
                 continue
             # RECIPIENT 作为/是 DONOR 对口支援的 …
-            before = [i for i in idx if self.groups[i].end <= cs]
-            if before:
-                d = self.groups[before[-1]]
-                if cs - d.end <= 1 and len(before) >= 2:
-                    r = self.groups[before[-2]]
+            j = self._last_before(idx, cs)
+            if j is not None:
+                d = self.groups[j]
+                if cs - d.end <= 1 and j - 1 >= idx[0]:
+                    r = self.groups[j - 1]
                     link = t[r.end:d.start]
-                    if re.fullmatch(r"\s*(作为|是|为|成为)\s*", link) and _donor_side(d.region, r.region):
+                    if REV_LINK.fullmatch(link) and _donor_side(d.region, r.region):
                         self.add(d.region, r.region, (s, e), "verb-rev", 0.85, cue)
                         continue
         self.rule_to_list(s, e, idx)
@@ -608,16 +760,15 @@ class _Extractor:
     def rule_to_list(self, s: int, e: int, idx: list[int]) -> None:
         """DONOR … 对/向/与 R1、R2 (的|投入|开展) CUE: 向伊犁州和兵团四师投入援疆资金."""
         t, v = self.text, self.v
-        cues = list(v.verb_re.finditer(t, s, e)) + list(v.relation_re.finditer(t, s, e))
+        verbs, rels = self.cues(s, e)
         done: set[int] = set()
-        for cm in sorted(cues, key=lambda m: m.start()):
+        for cm in sorted(verbs + rels, key=lambda m: m.start()):
             cs, cue = cm.start(), cm.group(0)
-            if cs in done or _negated(t, cs, v, self._covered):
+            if cs in done or self.negated(cs):
                 continue
-            before = [i for i in idx if self.groups[i].end <= cs]
-            if not before:
+            j = self._last_before(idx, cs)
+            if j is None:
                 continue
-            j = before[-1]
             g = self.groups[j]
             gap = t[g.end:cs]
             if not TO_LIST_GAP.fullmatch(gap):
@@ -641,9 +792,10 @@ class _Extractor:
 
     def rule_relation(self, s: int, e: int, idx: list[int]) -> None:
         t, v = self.text, self.v
-        joins = set(v.words("pair_join"))
+        joins = v.word_set("pair_join")
         markers = ("两省区", "两省市", "两省", "两市", "两地", "两县", "两区")
-        cues = [(m.start(), m.group(0)) for m in v.relation_re.finditer(t, s, e)]
+        verbs, rels = self.cues(s, e)
+        cues = [(m.start(), m.group(0)) for m in rels]
         for a_i, b_i in itertools.pairwise(idx):
             a, b = self.groups[a_i], self.groups[b_i]
             gap = t[a.end:b.start]
@@ -658,13 +810,13 @@ class _Extractor:
                 continue
             marked = t.startswith(markers, b.end)
             near = [c for c in cues if b.end <= c[0] <= b.end + 40 or a.start - 8 <= c[0] < a.start]
-            if not near and not (marked and (v.verb_re.search(t, s, e) or cues)):
+            if not near and not (marked and (verbs or cues)):
                 continue
-            if near and _negated(t, near[0][0], v, self._covered):
+            if near and self.negated(near[0][0]):
                 continue
             self.add(*ordered, (s, e), "relation", 0.85, near[0][1] if near else None)
         # 鼓楼区、台江区分别与岷县、漳县…
-        for m in re.finditer("分别(?:与|和|同)", t[s:e]):
+        for m in RESPECTIVELY.finditer(t[s:e]) if cues else ():
             at, end_at = s + m.start(), s + m.end()
             left = [i for i in idx if self.groups[i].end == at]
             right = [i for i in idx if self.groups[i].start == end_at]
@@ -688,7 +840,8 @@ class _Extractor:
 
     def rule_delegation(self, s: int, e: int, idx: list[int]) -> None:
         t, v = self.text, self.v
-        if not v.verb_re.search(t, s, e) and not v.relation_re.search(t, s, e):
+        verbs, rels = self.cues(s, e)
+        if not verbs and not rels:
             return
         deleg = self._delegation_re()
         for k, i in enumerate(idx):
@@ -784,9 +937,10 @@ class _Extractor:
                     r = next((x for x in g.regions if x.level == "prefecture"), r)
                 self.add(donor, r, (s, e), "team", 0.75, word)
 
-    def rule_list(self, s: int, e: int, idx: list[int], prev: tuple[int, int] | None) -> None:
+    def rule_list(self, s: int, e: int, idx: list[int], prev: tuple[int, int] | None,
+                  prev_cued: bool | None = None) -> None:
         t, v = self.text, self.v
-        tails = v.words("list_tail")
+        tails = v.word_tuple("list_tail")
         for k, i in enumerate(idx):
             g = self.groups[i]
             if not t.startswith("等", g.end):
@@ -798,14 +952,16 @@ class _Extractor:
             if len(lst) < 2 or any(x.institution for x in lst):
                 continue
             donor = self._donor_before(idx, lst[0].start, lst[0].region, s)
-            if donor is None and prev and (v.verb_re.search(t, *prev) or v.relation_re.search(t, *prev)):
+            if prev_cued is None and prev:
+                prev_cued = bool(v.verb_re.search(t, *prev) or v.relation_re.search(t, *prev))
+            if donor is None and prev and prev_cued:
                 cands = [self.groups[j] for j in self.groups_in(*prev)]
                 cands = [c for c in cands if _donor_side(c.region, lst[0].region) and not c.institution]
                 if len({_key(c.region) for c in cands}) == 1:
                     donor = cands[0]
             if donor is None:
                 continue
-            if not (v.verb_re.search(t, s, e) or v.relation_re.search(t, s, e)) and donor.start >= s:
+            if not any(self.cues(s, e)) and donor.start >= s:
                 continue
             for r in lst:
                 if _donor_side(donor.region, r.region):
@@ -819,20 +975,21 @@ class _Extractor:
         candidate. Two provinces pair only with an explicit 两省/两地 (鲁渝协作 names the
         programme, not a pairing of its own)."""
         t, v = self.text, self.v
-        suffixes = sorted(v.words("pair_suffix"), key=len, reverse=True)
-        province_suffixes = tuple(v.words("pair_suffix_province"))
+        province_suffixes = v.word_tuple("pair_suffix_province")
         covered, theirs = self._covered, self._theirs
-        suffix_re = re.compile("|".join(map(re.escape, suffixes)))
+        suffix_re = v.compiled("pair_suffix", _suffix_pattern)
         for sm in suffix_re.finditer(t, s + 2, e):
             i, suffix = sm.start() - 2, sm.group(0)
             if i in covered or i + 1 in covered:
                 continue
-            if i not in theirs and i > s and re.match(r"[\u4e00-\u9fff]", t[i - 1]) \
+            if i not in theirs and i > s and HAN.match(t[i - 1]) \
                     and t[i - 1] not in "的在与和了、推动促进深化是为":
                 continue  # inside a longer word (中西部协作, 产业合作)
             ra = self._pick(t[i], i, theirs, s, e)
+            if ra is None:
+                continue
             rb = self._pick(t[i + 1], i + 1, theirs, s, e)
-            if ra is None or rb is None:
+            if rb is None:
                 continue
             ordered = _by_rank(ra, rb)
             if ordered is None:
@@ -857,12 +1014,7 @@ class _Extractor:
 
     def _abbrev_index(self) -> dict[str, dict[str, tuple[Region, list[int]]]]:
         """char -> regions of the document that the one-character abbreviation may stand for."""
-        v = self.v
-        city = {w[1:]: w[0] for w in v.words("city_abbrev")}
-        province_chars: dict[str, set[str]] = {}
-        for ch, codes in v.province_abbrevs.items():
-            for code in codes:
-                province_chars.setdefault(code, set()).add(ch)
+        city, province_chars = self.v.cached("abbrev_tables", _abbrev_tables)  # type: ignore[misc]
         index: dict[str, dict[str, tuple[Region, list[int]]]] = {}
         for m in self.mentions:
             r = m.region
@@ -891,14 +1043,18 @@ class _Extractor:
     def rule_cooccur(self, s: int, e: int, idx: list[int]) -> None:
         """Exactly one donor-side and one recipient-side place in a clause stating assistance."""
         t, v = self.text, self.v
+        clauses = _clauses(t, s, e)
+        if len(clauses) == 1 and not any(m.group(0).startswith(COOCCUR_CUES) for m in self.cues(s, e)[1]):
+            return  # no strong cue
         if self._delegation_re().search(t, s, e):
             return  # visits are the delegation rule's business
-        if any(s <= f.start < e for f in self.found):
+        if self._found_in(s, e):
             return  # a fallback: the sentence's pairing is already stated by a stronger rule
-        for cs_, ce_ in _clauses(t, s, e):
-            strong = [m for m in v.relation_re.finditer(t, cs_, ce_)
-                      if m.group(0).startswith(("对口", "扶贫协作", "消费扶贫", "东西部"))]
-            if not strong or any(_negated(t, m.start(), v, self._covered) for m in strong):
+        for cs_, ce_ in clauses:
+            rels = self.cues(s, e)[1] if len(clauses) == 1 else v.relation_re.finditer(t, cs_, ce_)
+            strong = [m for m in rels
+                      if m.group(0).startswith(COOCCUR_CUES)]
+            if not strong or any(self.negated(m.start()) for m in strong):
                 continue
             places = [self.groups[i] for i in idx if cs_ <= self.groups[i].start and self.groups[i].end <= ce_]
             if any(g.institution for g in places):
@@ -922,17 +1078,64 @@ class _Extractor:
             self.add(*ordered, (s, e), "cooccur", 0.6, strong[0].group(0))
 
     def _delegation_re(self) -> re.Pattern[str]:
-        v = self.v
-        return re.compile(r"(?:市|省)?(?:党政|政府)?(?:" + v.alternation("delegation") + r")(?:一行)?[^，。]{0,4}?(?:"
-                          + v.alternation("go") + ")")
+        return self.v.compiled("delegation", _delegation_pattern)
+
+
+def _abbrev_tables(v: PairingVocab) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """prefecture code -> its one-character abbreviation; province code -> its abbreviations."""
+    city = {w[1:]: w[0] for w in v.words("city_abbrev")}
+    province_chars: dict[str, set[str]] = {}
+    for ch, codes in v.province_abbrevs.items():
+        for code in codes:
+            province_chars.setdefault(code, set()).add(ch)
+    return city, province_chars
+
+
+def _lookalike_table(v: PairingVocab) -> tuple[dict[int, str], list[tuple[str, str]] | None]:
+    """The translate table of lookalike characters, and the same as (old, new) replacements
+    when replacing one after the other gives the same text (no new character is an old one)."""
+    table = {}
+    for pair in v.words("lookalike"):
+        table[ord(pair[0])] = pair[1]
+    olds = {chr(k) for k in table}
+    chain = None if any(ch in olds for new in table.values() for ch in new) else \
+        [(chr(k), new) for k, new in table.items()]
+    return table, chain
+
+
+def _undo_lookalikes(text: str, v: PairingVocab) -> str:
+    table, chain = v.cached("lookalike", _lookalike_table)  # type: ignore[misc]
+    if chain is None:
+        return text.translate(table)
+    for old, new in chain:  # str.replace is much faster than translate on CJK text
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _team_pattern(v: PairingVocab) -> str:
+    return (r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words) + r")(?:"
+            + v.alternation("team") + ")")
+
+
+def _delegation_pattern(v: PairingVocab) -> str:
+    return (r"(?:市|省)?(?:党政|政府)?(?:" + v.alternation("delegation") + r")(?:一行)?[^，。]{0,4}?(?:"
+            + v.alternation("go") + ")")
+
+
+def _suffix_pattern(v: PairingVocab) -> str:
+    return "|".join(map(re.escape, sorted(v.words("pair_suffix"), key=len, reverse=True)))
 
 
 def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out, start = [], s
-    for i in range(s, e):
-        if text[i] in "；;":
-            out.append((start, i))
-            start = i + 1
+    while True:
+        cuts = [i for i in (text.find("；", start, e), text.find(";", start, e)) if i != -1]
+        if not cuts:
+            break
+        i = min(cuts)
+        out.append((start, i))
+        start = i + 1
     out.append((start, e))
     return out
 
@@ -990,6 +1193,15 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     found = _drop_subsumed(ex.run())
     seen: set[tuple[str, str, int]] = set()
     rows: list[tuple[_Found, int, int, int | None, str]] = []
+    since_of: dict[str, int | None] = {}  # _since of a text, asked again for every pair of a sentence
+    read: dict[tuple[int, int, int | None], tuple[str, int | None]] = {}
+
+    def since_in(span: str) -> int | None:
+        if span in since_of:
+            return since_of[span]
+        got = since_of[span] = _since(span, published)
+        return got
+
     for f in sorted(found, key=lambda x: (x.start, -x.confidence)):
         key = (_key(f.donor), _key(f.recipient), f.start)
         if key in seen:
@@ -1003,11 +1215,15 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
         sentence = text[start:end]
         at = next((ex.groups[i].start for i in ex.groups_in(start, end)
                    if _key(ex.groups[i].region) == _key(f.recipient)), None)
-        clause = _clause_of(text, start, end, at, "；;") if at is not None else sentence
-        since = _since(_clause_of(text, start, end, at), published) if at is not None else None
-        if since is None:
-            since = _since(clause, published)
-        rows.append((f, start, end, since if since is not None else _since(sentence, published), clause))
+        got = read.get((start, end, at))
+        if got is None:
+            clause = _clause_of(text, start, end, at, "；;") if at is not None else sentence
+            since = since_in(_clause_of(text, start, end, at)) if at is not None else None
+            if since is None:
+                since = since_in(clause)
+            got = read[(start, end, at)] = (clause, since if since is not None else since_in(sentence))
+        clause, since = got
+        rows.append((f, start, end, since, clause))
     pair_since: dict[tuple[str, str], int] = {}
     for f, _, _, since, _ in rows:
         k = (_key(f.donor), _key(f.recipient))

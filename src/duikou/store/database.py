@@ -27,6 +27,7 @@ class StoreResult:
     doc_id: str
     pairings: int = 0
     claims: int = 0
+    reprint: bool = False  # joined the cluster of an earlier, (near-)identical document
 
 
 def _region_key(code: str | None, name: str) -> str:
@@ -120,7 +121,7 @@ class Store:
                 self._add_pairing(conn, document_id, doc.offsets, p) for p in processed.pairings
             )
             n_claims = sum(self._add_claim(conn, document_id, doc.offsets, c) for c in processed.claims)
-        return StoreResult(status, doc.doc_id, n_pairings, n_claims)
+        return StoreResult(status, doc.doc_id, n_pairings, n_claims, reprint=cluster != doc.doc_id)
 
     def _forget_document(self, conn: Connection, document_id: int) -> None:
         conn.execute(delete(s.pairing_evidence).where(s.pairing_evidence.c.document_id == document_id))
