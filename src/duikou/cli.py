@@ -94,7 +94,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
             err.print(f"skipped {e.path}: {e.reason}", markup=False)
         for e in report.errors:
             err.print(f"error: {e.path}: {e.reason}", markup=False)
-        out.print(f"{summary['files']} files, {report.pages} pages ({report.megabytes:.2f} MB, {seconds:.1f} s) → "
+        out.print(f"{summary['files']} files, {report.pages} pages ({report.bytes / 1e6:.2f} MB, {seconds:.1f} s) → "
                   f"{report.documents} documents: {report.added} added ({report.reprints} reprints), "
                   f"{report.replaced} replaced, {report.unchanged} unchanged; "
                   f"{report.pairings} pairing and {report.claims} claim evidence rows added; "

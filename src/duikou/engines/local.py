@@ -20,7 +20,7 @@ class IngestReport:
     replaced: int = 0
     unchanged: int = 0
     reprints: int = 0
-    megabytes: float = 0.0
+    bytes: int = 0  # UTF-8 size of the page texts read
     pairings: int = 0
     claims: int = 0
     errors: list[ReadError] = field(default_factory=list)
@@ -31,7 +31,7 @@ class IngestReport:
         return {
             "files": len(self.files), "pages": self.pages, "documents": self.documents,
             "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
-            "reprints": self.reprints, "megabytes": round(self.megabytes, 3),
+            "reprints": self.reprints, "bytes": self.bytes, "megabytes": round(self.bytes / 1e6, 3),
             "pairing_evidence_added": self.pairings, "claim_evidence_added": self.claims,
             "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
             "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
@@ -53,7 +53,7 @@ def ingest(paths: Iterable[str | Path], store: Store,
         else:
             report.files.add(item.path)
             report.pages += 1
-            report.megabytes += len(item.text.encode("utf-8")) / 1e6
+            report.bytes += len(item.text.encode("utf-8"))
             try:
                 processed = process_page(item)
             except Exception as exc:  # a pipeline bug on one page must not stop the run
