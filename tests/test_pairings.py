@@ -288,3 +288,13 @@ def test_a_provincial_capital_hosting_is_not_the_party():
     text = "江苏省委书记在南京会见青海省委书记,双方就对口支援工作交换意见。"
     names = {"江苏": "320000", "南京": "320100", "青海": "630000"}
     assert pairs(text, names) == {("江苏省", "青海省")}
+
+
+def test_plan_names_are_not_read_as_year_counts():
+    from duikou.extract.pairings import _cn_int, extract_pairings
+    from duikou.regions import default_gazetteer
+
+    assert _cn_int("十四五") is None and _cn_int("二十九") == 29 and _cn_int("十") == 10
+    text = "今年是十四五周年规划的开局之年,江苏省对口支援青海省海南藏族自治州。"
+    pairs = extract_pairings(text, default_gazetteer().find_mentions(text), "2021-05-01")
+    assert [(p.donor.name, p.recipient.name) for p in pairs] == [("江苏省", "海南藏族自治州")]

@@ -34,6 +34,7 @@ import functools
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from duikou.extract.pairing_data import PairingVocab, cue_programme, vocab
@@ -137,15 +138,21 @@ def _known_partner(region: Region, codes: set[str]) -> bool:
     return any(g.known_programme(c, region.code) or g.known_programme(region.code, c) for c in codes)
 
 
+def _mention_counts(mentions: list[Mention]) -> tuple[Counter[str | None], Counter[str], set[str]]:
+    """Mentions per province and per surface, and the codes (and province codes) named."""
+    provinces = Counter(_province(m.region) for m in mentions)
+    surfaces = Counter(m.surface for m in mentions)
+    codes = {m.region.code for m in mentions if m.region.code}
+    codes |= {_province(m.region) or "" for m in mentions}
+    return provinces, surfaces, codes
+
+
 def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mention]:
     """Drop mentions that are more likely ordinary words (合作 -> 合作市, 长治久安 -> 长治市).
     A county's short name counts when its province is named again, the name recurs, or a known
     counterpart of the county is named (山东援建的北川新县城)."""
     stop = v.word_set("stop")
-    provinces = Counter(_province(m.region) for m in mentions)
-    surfaces = Counter(m.surface for m in mentions)
-    codes = {m.region.code for m in mentions if m.region.code}
-    codes |= {_province(m.region) or "" for m in mentions}
+    counts: tuple[Counter[str | None], Counter[str], set[str]] | None = None  # built when first needed
     partner: dict[str, bool] = {}  # region code -> a known counterpart of it is named
     kept = []
     for m in mentions:
@@ -162,13 +169,13 @@ def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mentio
                 kept.append(m)
         elif m.surface == r.name:
             kept.append(m)  # the official name, suffix included (理县, 忠县)
-        elif provinces[_province(r)] >= 2 or surfaces[m.surface] >= 3:
+        elif (counts := counts or _mention_counts(mentions))[0][_province(r)] >= 2 or counts[1][m.surface] >= 3:
             # another place in the same province is named, or the name recurs
             kept.append(m)
         elif r.code:
             known = partner.get(r.code)
             if known is None:
-                known = partner[r.code] = _known_partner(r, codes - {r.code})
+                known = partner[r.code] = _known_partner(r, counts[2] - {r.code})
             if known:
                 kept.append(m)
     return kept
@@ -215,17 +222,19 @@ def _groups(text: str, mentions: list[Mention], v: PairingVocab, presorted: bool
     """presorted: mentions are already in (start, -end) order."""
     inst = v.compiled("institution", lambda v: r"[^\s，。、,;；与和及的]{0,4}?(?:" + v.alternation("institution") + ")")
     groups: list[Group] = []
+    last: Group | None = None  # groups[-1]
     for m in mentions if presorted else sorted(mentions, key=lambda x: (x.start, -x.end)):
-        if groups and m.start < groups[-1].end:
-            continue  # overlapping mention: keep the earlier, longer one
-        last = groups[-1] if groups else None
-        if last and m.start - last.end <= 1 and _within(m.region, last.region) and (
-            m.start == last.end or text[last.end] not in GROUP_JOIN
-        ):
-            last.end = m.end
-            last.regions.append(m.region)
-            continue
-        groups.append(Group(m.start, m.end, [m.region], why=m.why))
+        if last is not None:
+            if m.start < last.end:
+                continue  # overlapping mention: keep the earlier, longer one
+            if m.start - last.end <= 1 and _within(m.region, last.region) and (
+                m.start == last.end or text[last.end] not in GROUP_JOIN
+            ):
+                last.end = m.end
+                last.regions.append(m.region)
+                continue
+        last = Group(m.start, m.end, [m.region], why=m.why)
+        groups.append(last)
     events = v.word_tuple("event")
     for g in groups:
         g.institution = bool(inst.match(text, g.end))
@@ -341,6 +350,8 @@ def _cn_int(s: str) -> int | None:
         return 10
     if "十" in s:
         head, _, tail = s.partition("十")
+        if len(head) > 1 or len(tail) > 1 or "十" in tail:
+            return None  # not a plain number below 100 (十四五 is a plan, not a count)
         return (CN_NUM[head] if head else 1) * 10 + (CN_NUM[tail] if tail else 0)
     return CN_NUM[s] if len(s) == 1 else None
 
@@ -471,16 +482,14 @@ class _Extractor:
         self._found_starts: list[int] = []  # sorted starts of self.found
         self.whole = v.word_set("whole")
         self._negations: dict[int, bool] = {}
+        self._negation_re = v.compiled("negation", _negation_pattern)
         self._venues: dict[tuple[int, int], bool] = {}
+        self._abbrev_cands: dict[str, tuple[list[tuple[Region, list[int]]], list[tuple[Region, float]]]] = {}
         # the cue matches of the sentence being read, shared by the rules: (s, e, verbs, relations)
         self._cues: tuple[int, int, list[re.Match[str]], list[re.Match[str]]] | None = None
         self._team_ok: tuple[int, int, bool] | None = None
 
     # tables only some rules need, built on first use
-    @functools.cached_property
-    def _position(self) -> dict[int, int]:
-        return {id(g): i for i, g in enumerate(self.groups)}
-
     @functools.cached_property
     def _covered(self) -> set[int]:
         return {i for m in self.mentions for i in range(m.start, m.end)}
@@ -549,11 +558,20 @@ class _Extractor:
         suffix_len = max(map(len, self.v.words("pair_suffix")), default=0)
         rels: list[re.Match[str]] = []
         pair = False
+        starts, ends = self._starts, self._ends
+        verb_re, relation_re = self.v.verb_re, self.v.relation_re
         for n, (s, e) in enumerate(sentences):
-            idx = self.groups_in(s, e)
+            # groups_in(s, e): the groups ending after e can only be the last ones (ends ascend)
+            lo = bisect.bisect_left(starts, s)
+            hi = bisect.bisect_left(starts, e, lo)
+            while hi > lo and ends[hi - 1] > e:
+                hi -= 1
+            idx = list(range(lo, hi))
             before = len(self.found)
             if idx:
-                verbs, rels = self.cues(s, e)
+                verbs = list(verb_re.finditer(t, s, e))
+                rels = list(relation_re.finditer(t, s, e))
+                self._cues = (s, e, verbs, rels)
                 cued = bool(verbs or rels)
                 has_cue.append(cued)
                 # verb, to-list, relation, respectively, delegation and cooccur pair two places
@@ -566,7 +584,8 @@ class _Extractor:
                 # a place ending the sentence is followed by the next one (only if a name took in
                 # the sentence's closing mark): then the rules below look past the sentence
                 edge = self.groups[idx[-1]].end >= e and e < len(t)
-                if edge or self._team_possible(s, e):
+                team_ok = edge or self._team_possible(s, e)
+                if team_ok:
                     self.rule_team(s, e, idx)
                 if edge or t.find("等", s, e) != -1:  # the list rule needs 等 right after a place
                     self.rule_list(s, e, idx, sentences[n - 1] if n else None, has_cue[n - 1] if n else None)
@@ -579,7 +598,8 @@ class _Extractor:
             if idx:
                 if pair and rels:
                     self.rule_cooccur(s, e, idx)
-                if len(self.found) == before:
+                # the antecedent rule needs a team word or a verb cue (its own first check)
+                if len(self.found) == before and (team_ok or verbs):
                     self.rule_antecedent(sentences, n, idx)
         return self.found
 
@@ -592,9 +612,15 @@ class _Extractor:
         return c[2], c[3]
 
     def negated(self, at: int) -> bool:
+        """_negated(text, at, v, self._covered), remembered per position."""
         got = self._negations.get(at)
         if got is None:
-            got = self._negations[at] = _negated(self.text, at, self.v, self._covered)
+            # no negation word in the raw window: not negated (the masking only removes words)
+            if not self._negation_re.search(self.text, max(0, at - 4), at):
+                got = False
+            else:
+                got = _negated(self.text, at, self.v, self._covered)
+            self._negations[at] = got
         return got
 
     def _team_possible(self, s: int, e: int) -> bool:
@@ -691,6 +717,11 @@ class _Extractor:
 
     def _donor_before(self, idx: list[int], before: int, recipient: Region, s: int) -> Group | None:
         """The nearest place before `before` in the sentence that can give to `recipient`."""
+        i = self._donor_index(idx, before, recipient)
+        return None if i is None else self.groups[i]
+
+    def _donor_index(self, idx: list[int], before: int, recipient: Region) -> int | None:
+        """_donor_before as an index into self.groups."""
         for i in reversed(idx):
             g = self.groups[i]
             if g.end > before:
@@ -700,30 +731,29 @@ class _Extractor:
             if self._venue(g):
                 continue  # 在北京召开的会议上: a venue, not a party
             if _donor_side(g.region, recipient):
-                return g
+                return i
         return None
 
     def _donors(self, idx: list[int], before: int, recipient: Region, s: int) -> list[Group]:
         """The donor before `before` and any donors listed with it (福建省及厦门市)."""
-        donor = self._donor_before(idx, before, recipient, s)
-        if donor is None:
+        j = self._donor_index(idx, before, recipient)
+        if j is None:
             return []
-        j = self._position[id(donor)]
         out = [self.groups[k] for k in _list_before(self.text, self.groups, j, self.v, s)]
         return [d for d in out if not d.institution and _donor_side(d.region, recipient)]
 
     def rule_verb(self, s: int, e: int, idx: list[int]) -> None:
         t, v = self.text, self.v
         for cm in self.cues(s, e)[0]:
+            # a negated cue adds nothing; everything before an add is free of side effects, so
+            # the (rarely true) negation is asked only where a pairing would be added
             cs, ce, cue = cm.start(), cm.end(), cm.group(0)
-            if self.negated(cs):
-                continue
             first = self._first_from(idx, ce)
             recipients: list[Group] = []
             if first is not None:
                 g = self.groups[first]
                 gap = t[ce:g.start]
-                if _clean_gap(t, ce, g.start) and (len(gap) <= 2 or (gap.endswith("的") and len(gap) <= 6)):
+                if (len(gap) <= 2 or (gap.endswith("的") and len(gap) <= 6)) and _clean_gap(t, ce, g.start):
                     listed = _list_after(t, self.groups, first, v, e)
                     recipients = [x for x in listed if not x.institution]
                     if not recipients and len(listed) == 1 and gap == "的":
@@ -735,11 +765,13 @@ class _Extractor:
                 if tail.startswith(("的", "之")) and nxt is not None and self.groups[nxt].start - last.end <= 1 \
                         and _donor_side(self.groups[nxt].region, recipients[0].region):
                     donor = self.groups[nxt]  # 对口援建理县的湖南省
-                    for r in recipients:
-                        self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
+                    if not self.negated(cs):
+                        for r in recipients:
+                            self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
                     continue
                 donors = self._donors(idx, cs, recipients[0].region, s)
-                if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3:
+                if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3 \
+                        and not self.negated(cs):
                     for d in donors:
                         for r in recipients:
                             if _donor_side(d.region, r.region):
@@ -753,7 +785,8 @@ class _Extractor:
                     r = self.groups[j - 1]
                     link = t[r.end:d.start]
                     if REV_LINK.fullmatch(link) and _donor_side(d.region, r.region):
-                        self.add(d.region, r.region, (s, e), "verb-rev", 0.85, cue)
+                        if not self.negated(cs):
+                            self.add(d.region, r.region, (s, e), "verb-rev", 0.85, cue)
                         continue
         self.rule_to_list(s, e, idx)
 
@@ -764,14 +797,14 @@ class _Extractor:
         done: set[int] = set()
         for cm in sorted(verbs + rels, key=lambda m: m.start()):
             cs, cue = cm.start(), cm.group(0)
-            if cs in done or self.negated(cs):
+            if cs in done:
                 continue
             j = self._last_before(idx, cs)
             if j is None:
                 continue
             g = self.groups[j]
             gap = t[g.end:cs]
-            if not TO_LIST_GAP.fullmatch(gap):
+            if not TO_LIST_GAP.fullmatch(gap) or self.negated(cs):
                 continue
             lst = _list_before(t, self.groups, j, v, s)
             head = self.groups[lst[0]]
@@ -839,7 +872,7 @@ class _Extractor:
                     self.add(*ordered, (s, e), "respectively", 0.85, cues[0][1])
 
     def rule_delegation(self, s: int, e: int, idx: list[int]) -> None:
-        t, v = self.text, self.v
+        t = self.text
         verbs, rels = self.cues(s, e)
         if not verbs and not rels:
             return
@@ -976,15 +1009,15 @@ class _Extractor:
         programme, not a pairing of its own)."""
         t, v = self.text, self.v
         province_suffixes = v.word_tuple("pair_suffix_province")
-        covered, theirs = self._covered, self._theirs
+        theirs = self._theirs
         suffix_re = v.compiled("pair_suffix", _suffix_pattern)
         for sm in suffix_re.finditer(t, s + 2, e):
             i, suffix = sm.start() - 2, sm.group(0)
-            if i in covered or i + 1 in covered:
-                continue
             if i not in theirs and i > s and HAN.match(t[i - 1]) \
                     and t[i - 1] not in "的在与和了、推动促进深化是为":
                 continue  # inside a longer word (中西部协作, 产业合作)
+            if i in self._covered or i + 1 in self._covered:
+                continue
             ra = self._pick(t[i], i, theirs, s, e)
             if ra is None:
                 continue
@@ -1018,27 +1051,50 @@ class _Extractor:
         index: dict[str, dict[str, tuple[Region, list[int]]]] = {}
         for m in self.mentions:
             r = m.region
-            if r.level not in ("province", "prefecture") or not r.code:
+            level = r.level
+            if (level != "province" and level != "prefecture") or not r.code:
                 continue
-            if r.level == "province":
-                chars = province_chars.get(r.code, set())
+            if level == "province":
+                chars: Iterable[str] = province_chars.get(r.code, ())
             else:
-                chars = {city.get(r.code, r.name[0])}
+                chars = (city.get(r.code, r.name[0]),)
             for ch in chars:
-                index.setdefault(ch, {}).setdefault(r.code, (r, []))[1].append(m.start)
+                by_code = index.get(ch)
+                if by_code is None:
+                    by_code = index[ch] = {}
+                entry = by_code.get(r.code)
+                if entry is None:
+                    entry = by_code[r.code] = (r, [])
+                entry[1].append(m.start)
         return index
 
     def _abbrev(self, ch: str, s: int, e: int) -> list[tuple[Region, float]]:
         """Regions a one-character abbreviation may stand for, scored by document context."""
-        out: dict[str, tuple[Region, float]] = {}
-        for code, (r, starts) in self._abbrevs.get(ch, {}).items():
-            out[code] = (r, 1.0 + (1.0 if any(s <= x < e for x in starts) else 0.0))
+        got = self._abbrev_cands.get(ch)
+        if got is None:
+            got = self._abbrev_cands[ch] = self._abbrev_doc(ch)
+        named, other = got
+        out: list[tuple[Region, float]] = []
+        for r, starts in named:  # starts ascend: mentions are in text order
+            k = bisect.bisect_left(starts, s)
+            out.append((r, 1.0 + (1.0 if k < len(starts) and starts[k] < e else 0.0)))
+        out.extend(other)
+        return out
+
+    def _abbrev_doc(self, ch: str) -> tuple[list[tuple[Region, list[int]]], list[tuple[Region, float]]]:
+        """The document's part of _abbrev: the regions named in it (scored by the sentence) and
+        the provinces the character stands for that it does not name."""
+        index = self._abbrevs.get(ch, {})
+        named = list(index.values())
+        other: list[tuple[Region, float]] = []
+        seen = set(index)
         for code in self.v.province_abbrevs.get(ch, []):
-            if code not in out:
+            if code not in seen:
                 region = _region_by_code(code)
                 if region:  # a province abbreviation stands on its own, more so if the province is named
-                    out[code] = (region, 0.5 if code in self._named_provinces else 0.3)
-        return list(out.values())
+                    seen.add(code)
+                    other.append((region, 0.5 if code in self._named_provinces else 0.3))
+        return named, other
 
     def rule_cooccur(self, s: int, e: int, idx: list[int]) -> None:
         """Exactly one donor-side and one recipient-side place in a clause stating assistance."""
@@ -1195,6 +1251,7 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     rows: list[tuple[_Found, int, int, int | None, str]] = []
     since_of: dict[str, int | None] = {}  # _since of a text, asked again for every pair of a sentence
     read: dict[tuple[int, int, int | None], tuple[str, int | None]] = {}
+    first_start: dict[tuple[int, int], dict[str, int]] = {}
 
     def since_in(span: str) -> int | None:
         if span in since_of:
@@ -1213,8 +1270,12 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
         while end > start and text[end - 1].isspace():
             end -= 1
         sentence = text[start:end]
-        at = next((ex.groups[i].start for i in ex.groups_in(start, end)
-                   if _key(ex.groups[i].region) == _key(f.recipient)), None)
+        firsts = first_start.get((start, end))
+        if firsts is None:  # where each place is first named in the sentence
+            firsts = first_start[(start, end)] = {}
+            for i in ex.groups_in(start, end):
+                firsts.setdefault(_key(ex.groups[i].region), ex.groups[i].start)
+        at = firsts.get(_key(f.recipient))
         got = read.get((start, end, at))
         if got is None:
             clause = _clause_of(text, start, end, at, "；;") if at is not None else sentence
