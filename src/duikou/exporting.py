@@ -66,7 +66,7 @@ def write_parquet(records: Iterator[dict[str, Any]], path: str, fields: tuple[st
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("Parquet export needs pyarrow: pip install 'duikou[parquet]'") from exc
+        raise RuntimeError("Parquet export needs pyarrow (pip install pyarrow)") from exc
     rows = list(records)
     table = pa.Table.from_pylist(rows, schema=None) if rows else pa.table({f: [] for f in fields})
     pq.write_table(table, path)
