@@ -54,3 +54,10 @@ def test_guess_published_uses_byline_dates_only() -> None:
     assert guess_published("标题\n时间：2019-02-18 08:33:21\n正文") == "2019-02-18"
     assert guess_published("来源 2023年12月04日09:44 | 西藏日报") == "2023-12-04"
     assert guess_published("从2014年2月22日至今，超过1000天") is None
+
+
+def test_since_without_a_known_end_is_open_ended():
+    from duikou.extract.periods import find_periods
+
+    assert [p for _, _, p in find_periods("自2016年以来,两地合作不断深化", None)] == ["2016-"]
+    assert [p for _, _, p in find_periods("党的十八大以来,累计投入资金", None)] == ["2012-"]

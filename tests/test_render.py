@@ -20,3 +20,12 @@ def test_values_are_written_as_reports_write_them():
     assert format_value(69000000, "元") == "6900万元"
     assert format_value(5000, "元") == "5000元"
     assert format_value(80, "个") == "80个"
+
+
+def test_periods_are_written_in_chinese():
+    from duikou.answer.respond import format_period
+
+    assert format_period("2016-") == "2016年起"
+    assert format_period("2016-2020") == "2016–2020年"
+    assert format_period("2019") == "2019年"
+    assert format_period(None) == "时期未说明"

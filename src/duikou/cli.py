@@ -149,7 +149,7 @@ def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
            measure: Optional[str] = typer.Option(None, help="e.g. 援助资金"),
            db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
     """List reported figures (money, projects, cadres ...) with their quotes."""
-    from duikou.answer.respond import format_value
+    from duikou.answer.respond import format_period, format_value
 
     store = _store(db)
     rows = store.claim_rows(subject=_resolve(subject) if subject else None,
@@ -160,7 +160,7 @@ def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
         return
     for r in rows:
         who = f"{r['subject'] or '?'} → {r['object'] or '?'}"
-        out.print(f"{r['measure']}: {format_value(r['value'], r['unit'])} ({' '.join(x for x in (r['qualifier'], r['period']) if x) or '-'}) {who}  "
+        out.print(f"{r['measure']}: {format_value(r['value'], r['unit'])} ({' '.join(x for x in (r['qualifier'], format_period(r['period']) if r['period'] else None) if x) or '-'}) {who}  "
                   f"— {r['source_id']}\n    「{r['quote'][:120]}」", markup=False)
     out.print(f"{len(rows)} claim evidence rows")
 

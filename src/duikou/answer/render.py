@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from duikou.answer.respond import Answer, format_value
+from duikou.answer.respond import Answer, format_period, format_value
 
 VERDICT_MARK = {"yes": "✔", "found": "✔", "no_evidence": "✘", "not_found": "✘", "official_only": "✘"}
 
@@ -20,7 +20,7 @@ def render_text(answer: Answer) -> str:
         for claim in part.claims:
             qualifier = f"{claim['qualifier']}，" if claim.get("qualifier") else ""
             lines.append(f"  · {claim['measure']} {format_value(claim['value'], claim['unit'])}"
-                         f"（{qualifier}{claim['period'] or '时期未说明'}）")
+                         f"（{qualifier}{format_period(claim['period'])}）")
             lines.append(f"      「{claim['quote']}」 — {claim['doc']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

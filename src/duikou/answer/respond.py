@@ -221,7 +221,7 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
     if claims:
         first = claims[0]
         summary = (f"本语料中最相关的数字：{_format_value(first)}（{first['measure']}，"
-                   f"{first['period'] or '时期未说明'}，{first['doc']}）；共 {len(claims)} 条相关数字。")
+                   f"{format_period(first['period'])}，{first['doc']}）；共 {len(claims)} 条相关数字。")
         part = Part(who, "found", summary, claims=claims)
     else:
         summary = f"本语料未找到{who}的相关金额或数量。"
@@ -236,6 +236,17 @@ def format_value(value: float, unit: str) -> str:
     if unit == "元" and abs(value) >= 1e4:
         return f"{value / 1e4:.6g}万元"
     return f"{value:.10g}{unit}"
+
+
+def format_period(period: str | None) -> str:
+    """2016- → 2016年起, 2016-2020 → 2016–2020年, 2019 → 2019年."""
+    if not period:
+        return "时期未说明"
+    if period.endswith("-"):
+        return f"{period[:-1]}年起"
+    if "-" in period:
+        return period.replace("-", "–") + "年"
+    return f"{period}年" if period.isdigit() else period
 
 
 def _format_value(claim: dict[str, Any]) -> str:

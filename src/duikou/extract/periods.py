@@ -152,7 +152,7 @@ def _resolve(kind: str, m: re.Match[str], year: int | None) -> str | None:
         return f"{a}-{b}"
     if kind == "congress":
         a = CONGRESSES[m.group(1)]
-        return f"{a}-{year}" if year and year > a else str(a)
+        return f"{a}-{year}" if year and year > a else f"{a}-"
     if kind == "range":
         a, b = int(m.group(1)), int(m.group(2))
         return f"{a}-{b}" if a < b else str(a)
@@ -160,7 +160,7 @@ def _resolve(kind: str, m: re.Match[str], year: int | None) -> str | None:
         a = int(m.group(1))
         if m.group(0).startswith("截至"):
             return str(a)
-        return f"{a}-{year}" if year and year > a else str(a)
+        return f"{a}-{year}" if year and year > a else f"{a}-"  # open-ended: since a
     if kind in ("until", "year"):
         return m.group(1)
     if kind == "relative":
