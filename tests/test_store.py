@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from duikou.models import Document, Evidence, Pairing, ProcessedDocument, Region, Claim
 from duikou.store import open_store
@@ -86,3 +86,34 @@ def test_near_duplicate_reprints_share_a_cluster(store):
     clusters = {d["doc_id"]: d["cluster"] for d in store.documents()}
     assert clusters == {"site-a": "site-a", "site-b": "site-a"}
     assert store.counts()["distinct_documents"] == 1
+
+
+def test_a_percentage_keeps_its_base(store):
+    from dataclasses import replace as dc_replace
+
+    item = processed("pct", "报道:江苏省对口支援海南州资金2亿元,其中80%用于民生。")
+    share = dc_replace(item.claims[0], measure="民生资金占比", value=80.0, unit="%",
+                       base_measure="援助资金", base_value=2e8, base_unit="元")
+    store.add(dc_replace(item, claims=[item.claims[0], share]))
+    rows = {r["unit"]: r for r in store.claim_rows()}
+    assert (rows["%"]["base_measure"], rows["%"]["base_value"], rows["%"]["base_unit"]) == ("援助资金", 2e8, "元")
+    assert rows["元"]["base_value"] is None
+
+
+def test_a_version_1_database_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    s1 = open_store(str(path))
+    s1.add(processed("a", "报道:江苏省对口支援海南州。"))
+    s1.engine.dispose()
+    con = sqlite3.connect(path)  # make it look like a version-1 database
+    for column in ("base_measure", "base_value", "base_unit"):
+        con.execute(f"ALTER TABLE claims DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    upgraded = open_store(str(path))
+    assert len(upgraded.claim_rows()) == 1 and upgraded.claim_rows()[0]["base_value"] is None
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(select(schema.meta.c.value)).scalar() == str(schema.SCHEMA_VERSION)

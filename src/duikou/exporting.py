@@ -17,7 +17,7 @@ from duikou.store import Store
 PAIRING_FIELDS = ("doc", "doc_id", "donor", "donor_code", "recipient", "recipient_code", "programme",
                   "since", "until", "quote", "start", "end", "raw_start", "raw_end", "extractor", "confidence")
 CLAIM_FIELDS = ("doc", "doc_id", "subject", "subject_code", "object", "object_code", "measure", "value", "unit",
-                "qualifier", "period", "status", "quote", "start", "end", "raw_start", "raw_end", "extractor",
+                "qualifier", "period", "status", "base_measure", "base_value", "base_unit", "quote", "start", "end", "raw_start", "raw_end", "extractor",
                 "confidence")
 
 
@@ -38,6 +38,7 @@ def claim_records(store: Store) -> Iterator[dict[str, Any]]:
             "doc": r["source_id"], "doc_id": r["doc_id"], "subject": r["subject"], "subject_code": r["subject_code"],
             "object": r["object"], "object_code": r["object_code"], "measure": r["measure"], "value": r["value"],
             "unit": r["unit"], "qualifier": r["qualifier"], "period": r["period"], "status": r["status"],
+            "base_measure": r["base_measure"], "base_value": r["base_value"], "base_unit": r["base_unit"],
             "quote": r["quote"], "start": r["start"], "end": r["end"], "raw_start": r["raw_start"],
             "raw_end": r["raw_end"], "extractor": r["extractor"], "confidence": r["confidence"],
         }

@@ -90,6 +90,10 @@ class Claim:
     qualifier: str | None = None  # 累计 计划 超过 近 约 多
     period: str | None = None  # "2016-2020", "2019"
     status: str | None = None  # 确定 开工 建成
+    # A percentage (unit "%") is tied to its base: the figure it is a share or growth of.
+    base_measure: str | None = None
+    base_value: float | None = None
+    base_unit: str | None = None
 
 
 @dataclass

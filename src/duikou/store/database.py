@@ -8,7 +8,7 @@ from typing import Any
 
 import json
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
 from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
@@ -43,6 +43,7 @@ def _claim_key(c: Claim) -> str:
         _region_key(c.subject.code, c.subject.name) if c.subject else "",
         _region_key(c.object.code, c.object.name) if c.object else "",
         c.measure, f"{c.value:.6g}", c.unit, c.period or "", c.qualifier or "",
+        f"{c.base_measure}={c.base_value:.6g}{c.base_unit}" if c.base_value is not None else "",
     ]
     return "|".join(parts)
 
@@ -74,15 +75,27 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def _migrate(self) -> None:
+        """Create a new database at the current version, or upgrade an older one in place."""
+        with self.engine.begin() as conn:
+            fresh = not inspect(conn).has_table("meta")
         s.metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
-            if row is None:
+            if row is None or fresh:
+                conn.execute(delete(s.meta).where(s.meta.c.key == "schema_version"))
                 conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
-            elif int(row[0]) > s.SCHEMA_VERSION:
+                return
+            version = int(row[0])
+            if version > s.SCHEMA_VERSION:
                 raise SchemaVersionError(
-                    f"database schema version {row[0]} is newer than this duikou ({s.SCHEMA_VERSION})"
+                    f"database schema version {version} is newer than this duikou ({s.SCHEMA_VERSION})"
                 )
+            for target in range(version + 1, s.SCHEMA_VERSION + 1):
+                for statement in s.MIGRATIONS.get(target, []):
+                    conn.execute(text(statement))
+            if version < s.SCHEMA_VERSION:
+                conn.execute(update(s.meta).where(s.meta.c.key == "schema_version")
+                             .values(value=str(s.SCHEMA_VERSION)))
 
     # -- writing ----------------------------------------------------------------------------
     def add(self, processed: ProcessedDocument) -> StoreResult:
@@ -175,7 +188,8 @@ class Store:
                 object_code=c.object.code if c.object else None,
                 object=c.object.full_name if c.object else None,
                 measure=c.measure, value=c.value, unit=c.unit, qualifier=c.qualifier,
-                period=c.period, status=c.status,
+                period=c.period, status=c.status, base_measure=c.base_measure, base_value=c.base_value,
+                base_unit=c.base_unit,
             )).inserted_primary_key[0]
         return self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets, c.evidence)
 

@@ -10,7 +10,16 @@ from sqlalchemy import (
     Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        "ALTER TABLE claims ADD COLUMN base_measure VARCHAR(64)",
+        "ALTER TABLE claims ADD COLUMN base_value FLOAT",
+        "ALTER TABLE claims ADD COLUMN base_unit VARCHAR(16)",
+    ],
+}
 
 metadata = MetaData()
 
@@ -91,6 +100,9 @@ claims = Table(
     Column("qualifier", String(16)),
     Column("period", String(32)),
     Column("status", String(16)),
+    Column("base_measure", String(64)),
+    Column("base_value", Float),
+    Column("base_unit", String(16)),
 )
 
 claim_evidence = Table(
