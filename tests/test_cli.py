@@ -98,3 +98,17 @@ def test_reprints_are_counted_in_the_summary(tmp_path):
     assert summary["bytes"] > 200 and summary["totals"]["distinct_documents"] == 1
     facts = json.loads(run("pairings", "--db", tmp_path / "r.db", "--json").output)
     assert [f["documents"] for f in facts] == [1]  # one fact, reported by one independent source
+
+
+def test_eval_keeps_its_database_when_asked_and_refuses_a_used_one(shared_corpus, tmp_path):
+    seeds = shared_corpus / "seeds"
+    db = tmp_path / "eval.db"
+    first = run("eval", "--pages", seeds / "pages.jsonl", "--pairings", seeds / "gold_pairings.jsonl",
+                "--db", db, "--json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["pairings"]["precision"] > 0.9
+    assert json.loads(run("stats", "--db", db, "--json").output)["pairings"] > 0
+    again = run("eval", "--pages", seeds / "pages.jsonl", "--db", db)
+    assert again.exit_code == 2 and "empty database" in again.output
+    missing = run("eval", "--pages", tmp_path / "nope.jsonl")
+    assert missing.exit_code == 2 and "nope.jsonl" in missing.output

@@ -225,11 +225,16 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
                  amounts: Optional[Path] = typer.Option(None, help="gold_amounts.jsonl"),
                  questions: Optional[Path] = typer.Option(None, help="questions.jsonl"),
                  errors: bool = typer.Option(False, "--errors", help="list every false positive and negative"),
+                 db: Optional[str] = typer.Option(None, "--db", help="keep the evaluated database here (must be new)"),
                  json_output: bool = JsonOption) -> None:
     """Score extraction against gold labels (SPEC §5): precision, recall, F1, relevance accuracy."""
     from duikou.evaluate.run import evaluate
 
-    result = evaluate(pages, pairings, amounts, questions)
+    try:
+        result = evaluate(pages, pairings, amounts, questions, db=db)
+    except (OSError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
     if json_output:
         if not errors:
             for key in ("pairings", "amounts"):

@@ -70,13 +70,24 @@ def _question_correct(question: dict[str, Any], answer: dict[str, Any]) -> bool:
 
 
 def evaluate(pages: str | Path, pairings: str | Path | None = None, amounts: str | Path | None = None,
-             questions: str | Path | None = None) -> dict[str, Any]:
+             questions: str | Path | None = None, db: str | None = None) -> dict[str, Any]:
+    """Score against gold files; the pages go into `db` when given (kept for inspection: it
+    must be a new database), else into a temporary one."""
+    if db is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return _evaluate(open_store(str(Path(tmp) / "eval.db")), pages, pairings, amounts, questions)
+    return _evaluate(open_store(db), pages, pairings, amounts, questions)
+
+
+def _evaluate(store: Store, pages: str | Path, pairings: str | Path | None, amounts: str | Path | None,
+              questions: str | Path | None) -> dict[str, Any]:
     from duikou.evaluate.pairings import score_pairings
     from duikou.extract.score import score_amounts
 
     page_rows = read_jsonl(pages)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(str(Path(tmp) / "eval.db"))
+    if store.counts()["documents"]:
+        raise ValueError("eval needs an empty database: scores on a database that holds other pages mean nothing")
+    try:
         report = ingest([pages], store)
         result: dict[str, Any] = {"pages": len(page_rows), "documents": report.documents,
                                   "relevance": relevance_accuracy(store, page_rows)}
@@ -94,5 +105,6 @@ def evaluate(pages: str | Path, pairings: str | Path | None = None, amounts: str
             right = sum(o["correct"] for o in outcomes)
             result["questions"] = {"accuracy": right / len(rows) if rows else None, "total": len(rows),
                                    "correct": right, "outcomes": outcomes}
+    finally:
         store.engine.dispose()
     return result
