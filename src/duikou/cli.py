@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -28,7 +28,7 @@ JsonOption = typer.Option(False, "--json", help="machine-readable JSON output")
 EXIT_PARTIAL, EXIT_DATABASE = 1, 3
 
 
-def _store(db: Optional[str]):
+def _store(db: str | None):
     from duikou.store import open_store
     from duikou.store.database import SchemaVersionError
 
@@ -60,11 +60,11 @@ def _resolve(name: str) -> list[str]:
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .jsonl .warc .warc.gz)"),
-           db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+           db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing)."""
-    from duikou.engines.local import ingest as run_ingest
-
     import time
+
+    from duikou.engines.local import ingest as run_ingest
 
     store = _store(db)
     started = time.perf_counter()
@@ -107,7 +107,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
 
 
 @app.command()
-def ask(question: str, db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+def ask(question: str, db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """Answer a question in Chinese, with evidence and what the corpus does not show."""
     from duikou.answer import ask as run_ask
     from duikou.answer.render import render_text
@@ -120,10 +120,10 @@ def ask(question: str, db: Optional[str] = DbOption, json_output: bool = JsonOpt
 
 
 @app.command()
-def pairings(donor: Optional[str] = typer.Option(None, help="donor region name, e.g. 江苏"),
-             recipient: Optional[str] = typer.Option(None, help="recipient region name, e.g. 青海"),
-             programme: Optional[str] = typer.Option(None, help="援疆 援藏 援青 东西部协作 灾后重建 对口合作 其他对口支援"),
-             db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+def pairings(donor: str | None = typer.Option(None, help="donor region name, e.g. 江苏"),
+             recipient: str | None = typer.Option(None, help="recipient region name, e.g. 青海"),
+             programme: str | None = typer.Option(None, help="援疆 援藏 援青 东西部协作 灾后重建 对口合作 其他对口支援"),
+             db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """List pairings (donor → recipient) with the number of documents that state them."""
     from duikou.answer.respond import _facts
 
@@ -144,10 +144,10 @@ def pairings(donor: Optional[str] = typer.Option(None, help="donor region name, 
 
 
 @app.command()
-def claims(subject: Optional[str] = typer.Option(None, help="assisting region"),
-           object_: Optional[str] = typer.Option(None, "--object", help="assisted region"),
-           measure: Optional[str] = typer.Option(None, help="e.g. 援助资金"),
-           db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+def claims(subject: str | None = typer.Option(None, help="assisting region"),
+           object_: str | None = typer.Option(None, "--object", help="assisted region"),
+           measure: str | None = typer.Option(None, help="e.g. 援助资金"),
+           db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """List reported figures (money, projects, cadres ...) with their quotes."""
     from duikou.answer.respond import format_period, format_value
 
@@ -184,8 +184,8 @@ def region(name: str, context: str = typer.Option("", help="text around the name
 @app.command()
 def export(what: str = typer.Argument("pairings", help="pairings or claims"),
            format: str = typer.Option("jsonl", "--format", help="jsonl, csv or parquet"),
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="file (default: stdout)"),
-           db: Optional[str] = DbOption) -> None:
+           output: Path | None = typer.Option(None, "--output", "-o", help="file (default: stdout)"),
+           db: str | None = DbOption) -> None:
     """Export one row per piece of evidence (quote == clean text[start:end])."""
     from duikou.exporting import export as run_export
 
@@ -209,7 +209,7 @@ def export(what: str = typer.Argument("pairings", help="pairings or claims"),
 
 
 @app.command()
-def stats(db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
+def stats(db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """Counts of documents, pairings, claims and evidence in the database."""
     counts = _store(db).counts()
     if json_output:
@@ -221,11 +221,11 @@ def stats(db: Optional[str] = DbOption, json_output: bool = JsonOption) -> None:
 
 @app.command("eval")
 def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
-                 pairings: Optional[Path] = typer.Option(None, help="gold_pairings.jsonl"),
-                 amounts: Optional[Path] = typer.Option(None, help="gold_amounts.jsonl"),
-                 questions: Optional[Path] = typer.Option(None, help="questions.jsonl"),
+                 pairings: Path | None = typer.Option(None, help="gold_pairings.jsonl"),
+                 amounts: Path | None = typer.Option(None, help="gold_amounts.jsonl"),
+                 questions: Path | None = typer.Option(None, help="questions.jsonl"),
                  errors: bool = typer.Option(False, "--errors", help="list every false positive and negative"),
-                 db: Optional[str] = typer.Option(None, "--db", help="keep the evaluated database here (must be new)"),
+                 db: str | None = typer.Option(None, "--db", help="keep the evaluated database here (must be new)"),
                  json_output: bool = JsonOption) -> None:
     """Score extraction against gold labels (SPEC §5): precision, recall, F1, relevance accuracy."""
     from duikou.evaluate.run import evaluate

@@ -167,10 +167,8 @@ def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
         names = sorted({f.donor if aids else f.recipient for f in facts}, key=lambda n: -sum(
             f.documents for f in facts if (f.donor if aids else f.recipient) == n))
         if facts:
-            role = "援助" if aids else "受援"
             statement = f"本语料中{anchor.full_name}的{'援助方' if aids else '受援地'}：" + "、".join(names) + "。"
             verdict = "found"
-            del role
         else:
             statement = f"本语料未显示{'谁援助' if aids else ''}{anchor.full_name}{'' if aids else '援助哪里'}。"
             verdict = "official_only" if official else "not_found"

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import json
-
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 
-from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
 from duikou.clean.dedup import ReprintIndex
+from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
 from duikou.settings import database_url
 from duikou.store import schema as s
 
