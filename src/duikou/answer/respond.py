@@ -188,7 +188,7 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
     rows += store.claim_rows(object_=objects or None) if objects else []
     if subjects and objects:  # figures in documents that state this very pairing
         documents = {r["doc_id"] for r in store.pairing_rows(donor=subjects, recipient=objects)}
-        rows += [r for r in store.claim_rows() if r["doc_id"] in documents]
+        rows += store.claim_rows(doc_ids=documents)
     year = re.search(r"(?:19|20)\d{2}", q.text)
     cumulative = "累计" in q.text
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
     text,
     update,
@@ -232,11 +233,11 @@ class Store:
         )
         if programme:
             query = query.where(p.c.programme == programme)
-        rows = [dict(r._mapping) for r in self._execute(query)]
-        return [r for r in rows if _matches(r["donor_code"], donor) and _matches(r["recipient_code"], recipient)]
+        query = _where_prefix(_where_prefix(query, p.c.donor_code, donor), p.c.recipient_code, recipient)
+        return [dict(r._mapping) for r in self._execute(query)]
 
     def claim_rows(self, subject: list[str] | None = None, object_: list[str] | None = None,
-                   measure: str | None = None) -> list[dict[str, Any]]:
+                   measure: str | None = None, doc_ids: set[str] | None = None) -> list[dict[str, Any]]:
         c, e, d = s.claims, s.claim_evidence, s.documents
         query = (
             select(c, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
@@ -246,8 +247,10 @@ class Store:
         )
         if measure:
             query = query.where(c.c.measure == measure)
-        rows = [dict(r._mapping) for r in self._execute(query)]
-        return [r for r in rows if _matches(r["subject_code"], subject) and _matches(r["object_code"], object_)]
+        if doc_ids is not None:
+            query = query.where(d.c.doc_id.in_(sorted(doc_ids)))
+        query = _where_prefix(_where_prefix(query, c.c.subject_code, subject), c.c.object_code, object_)
+        return [dict(r._mapping) for r in self._execute(query)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         row = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id)).first()
@@ -272,10 +275,11 @@ def _threshold() -> float:
     return RELEVANCE_THRESHOLD
 
 
-def _matches(code: str | None, prefixes: list[str] | None) -> bool:
+def _where_prefix(query: Any, column: Any, prefixes: list[str] | None) -> Any:
+    """Rows whose code starts with one of the prefixes (a province code selects everything in it)."""
     if not prefixes:
-        return True
-    return code is not None and any(code.startswith(pref) for pref in prefixes)
+        return query
+    return query.where(or_(*(column.like(f"{prefix}%") for prefix in prefixes)))
 
 
 def region_prefix(region: Region) -> str:
