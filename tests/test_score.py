@@ -56,3 +56,10 @@ def test_claim_rows() -> None:
     rows = claim_rows("x", extract_claims("累计投入援助资金2亿元。", []))
     assert rows == [{"doc": "x", "value": 200_000_000.0, "unit": "元", "measure": "援助资金",
                      "quote": "累计投入援助资金2亿元"}]
+
+
+def test_percentages_are_ignored() -> None:
+    # a share or growth rate (unit %) is never an amount: not a false positive
+    r = score_amounts([_p("a", 100.0), _p("a", 80.0, "%"), _p("b", 15.0, "%")], [_g("a", 100)])
+    assert (r["tp"], r["fp"], r["fn"]) == (1, 0, 0)
+    assert r["precision"] == pytest.approx(1.0)

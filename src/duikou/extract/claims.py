@@ -4,6 +4,11 @@ Rule-based on purpose: a figure becomes a claim only when the words around it sa
 measures (data/measures.tsv), so dates, ranks, phone numbers, 第N批 and bare percentages
 never do. Values are in base units (yuan; plain counts); hedges (近/超过/多) go to the
 qualifier, not into the value.
+
+A percentage becomes a claim (unit "%") only when it is tied to its base (see
+_percentage_claims): a share of a figure just stated (其中80%用于…), a share of a measure
+named with 占 (占援助资金总额的30%, data/measures_share.tsv) or the growth of a figure just
+stated (销售额3.2亿元，同比增长15%).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
+from typing import NamedTuple
 
 from duikou.extract.numbers import FAST_NUMBER_PATTERN, magnitude, normalize_digits, parse_number
 from duikou.extract.periods import find_periods, guess_published
@@ -500,6 +506,186 @@ def _evidence_span(text: str, s_start: int, s_end: int, q_start: int, q_end: int
         end -= 1
     return start, end
 
+# --- percentages tied to their base ----------------------------------------------------------
+
+#: Confidence of a percentage claim (its base is stated, its wording is formulaic).
+PERCENT_CONFIDENCE = 0.6
+
+#: A percentage: the number and the % sign (full-width ％ is normalised to %).
+_PERCENT_RE = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s?%")
+#: Between a figure and its growth rate: "，同比增长", "，比上年增长", "，较2019年增加了".
+_GROWTH_GAP_RE = re.compile(
+    r"^[，,]?(?:同比|环比|比上年同期|比上年|较上年同期|较上年|比去年同期|比去年|较去年同期|较去年"
+    r"|比上一年|较上一年|[比较]\d{4}年)?(?:增长|增加|提高|提升|上升)了?(?:近|约|超过|逾)?$"
+)
+#: Between a figure and a share of it: "，其中".
+_SHARE_GAP_RE = re.compile(r"^[，,]?其中(?:的|有)?(?:近|约|超过|逾)?$")
+#: After a share of a figure: what that share goes to (用于民生项目, 为产业项目).
+_SHARE_TARGET_RE = re.compile(
+    r"^(?:以上|左右)?(?:的(?:资金|项目|经费|投资|人员|干部))?"
+    r"(?:用于|投向|投入到?|投放到?|集中(?:用于|投向)|倾斜(?:到|于)|安排(?:到|给|用于)?|为|是|属于)"
+    r"(?P<target>[\u4e00-\u9fff]{2,10})"
+)
+#: Trailing words that do not name what a share goes to.
+_TARGET_TAIL_RE = re.compile(r"(?:建设|等|方面|领域|上|中|里)+$")
+#: "…占援助资金总额的30%": Y between 占 and the percentage, at the end of the left context.
+_SHARE_OF_RE = re.compile(
+    r"占(?P<y>[^，,。；;：:占%\d]{1,16}?)的?(?:比重|比例|份额)?(?:为|达到?|超过|近|约|逾|了)*$"
+)
+#: Words opening the phrase before 占 that are not part of what is shared.
+_SHARE_HEAD_RE = re.compile(r"^(?:其中|并且|并|而|且|的|约|共|总计|累计)+")
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+
+
+@lru_cache(maxsize=1)
+def load_share_bases() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(base measure, pattern) from measures_share.tsv, in file order."""
+    return tuple((r[0], re.compile(r[1])) for r in _data_lines("measures_share.tsv"))
+
+
+def _share_base(y: str) -> str | None:
+    for measure, pattern in load_share_bases():
+        if pattern.search(y):
+            return measure
+    return None
+
+
+class _Stated(NamedTuple):
+    """A figure whose measure is known (whether or not it became a claim): a possible base."""
+
+    start: int
+    end: int
+    measure: str
+    value: float
+    unit: str
+
+
+#: Words between what is shared and its figure: 资金达16.15亿元, 项目共120个.
+_VERB_TAIL_RE = re.compile(r"(?:达到|达|为|是|共计|共|累计|合计|总计|超过|近|约|逾|了|有)+$")
+
+
+def _strip_places(x: str, offset: int, mentions: list[Mention]) -> str:
+    """x without the region names that open it (江苏援疆用于… -> 援疆用于…): the
+    regions are the claim's subject/object, not part of its measure."""
+    pos = offset
+    end = offset + len(x)
+    for mn in mentions[_first_at(mentions, offset):]:
+        if mn.start != pos or mn.end > end:
+            break
+        pos = mn.end
+    return x[pos - offset:]
+
+
+def _percentage_claims(
+    text: str,
+    norm: str,
+    mentions: list[Mention],
+    quantities: list[_Quantity],
+    stated: list[_Stated],
+    sentences: _StopIndex,
+    clauses: _StopIndex,
+    context: Callable[[], tuple[_StopIndex, list[tuple[int, int, str]], list[int]]],
+) -> list[tuple[int, Claim]]:
+    """(position, claim) for every percentage whose base is clear:
+
+    (a) 其中Z%用于/投向/为 T right after a figure of the same sentence: measure T占比
+        (T资金占比 for money), base that figure;
+    (c) (同比/比上年…)增长Z% right after a figure of the same sentence: measure
+        <its measure>增长率, base that figure;
+    (b) X占Y的Z% with Y a measure of measures_share.tsv: measure X占比, base_measure Y's
+        measure, base_value a figure of it stated earlier in the sentence (else None).
+
+    `stated` are the figures whose measure is known, in text order; `quantities` every
+    number-with-unit (a figure between a base and its percentage breaks the tie).
+    `context()` gives the full-stop index and the periods (built on first use).
+    """
+    out: list[tuple[int, Claim]] = []
+    q_starts = [q.start for q in quantities]
+    stated_starts = [f.start for f in stated]
+    for m in _PERCENT_RE.finditer(norm):
+        p_start, p_end = m.start(), m.end()
+        prev = norm[p_start - 1] if p_start else ""
+        if prev and ((prev.isascii() and (prev.isalnum() or prev in "-/_~")) or prev in "—–－~～"):
+            continue  # a range (10%—20%) or a code
+        value = float(m.group("num"))
+        if value <= 0:
+            continue
+        s_start, s_end = sentences.bounds(p_start)
+        c_start, c_end = clauses.bounds(p_start)
+        after = norm[p_end:c_end]
+        measure = base_measure = base_unit = None
+        base_value: float | None = None
+        # (a)/(c): the figure right before, in the same sentence, with no figure between
+        k = bisect_left(stated_starts, p_start) - 1
+        if k >= 0 and stated[k].start >= s_start:
+            base = stated[k]
+            q_next = bisect_left(q_starts, base.end)
+            if q_next >= len(q_starts) or q_starts[q_next] >= p_start:
+                gap = norm[base.end:p_start]
+                if _GROWTH_GAP_RE.search(gap):
+                    measure = base.measure + "增长率"
+                elif _SHARE_GAP_RE.search(gap):
+                    t = _SHARE_TARGET_RE.match(after)
+                    target = _TARGET_TAIL_RE.sub("", t.group("target")) if t else ""
+                    if len(target) >= 2:
+                        noun = "资金" if base.unit == "元" and not target.endswith(("资金", "经费", "投资")) else ""
+                        measure = target + noun + "占比"
+                if measure is not None:
+                    base_measure, base_value, base_unit = base.measure, base.value, base.unit
+        # (b): X占Y的Z%, Y a measure of measures_share.tsv
+        if measure is None:
+            left = norm[c_start:p_start]
+            sh = _SHARE_OF_RE.search(left)
+            base_measure = _share_base(sh.group("y")) if sh else None
+            if sh and base_measure:
+                share_at = c_start + sh.start()
+                # the numerator's own figure: in X (已开工项目3650个占…), or ending the clause
+                # before (用于基层的资金达16亿元，占…); X is the words before it
+                j = bisect_left(q_starts, share_at) - 1
+                x_start = c_start
+                if j >= 0 and q_starts[j] >= c_start:
+                    numerator, x_end = q_starts[j], q_starts[j]
+                elif (j >= 0 and c_start >= s_start + 2 and norm[c_start - 1] in "，,"
+                      and quantities[j].end == c_start - 1 and not norm[c_start:share_at].strip()):
+                    numerator = x_end = q_starts[j]
+                    x_start = max(clauses.bounds(c_start - 2)[0], s_start)
+                else:
+                    numerator, x_end = share_at, share_at
+                x = _SHARE_HEAD_RE.sub("", norm[x_start:x_end])
+                x = _VERB_TAIL_RE.sub("", _strip_places(x, x_end - len(x), mentions))
+                if _CJK_RE.match(x):
+                    measure = x + "占比"
+                    for f in reversed(stated[:bisect_left(stated_starts, numerator)]):
+                        if f.start < s_start:
+                            break
+                        if f.measure == base_measure:
+                            base_value, base_unit = f.value, f.unit
+                            break
+        if measure is None:
+            continue
+        full_stops, periods, period_starts = context()
+        f_start = full_stops.bounds(p_start)[0]
+        if _EXAMPLE_RE.search(norm, f_start, p_start):
+            continue
+        left_hug = norm[max(c_start, p_start - 6):p_start]
+        qualifier = _qualifier(left_hug, after, False, "")
+        e_start, e_end = _evidence_span(norm, s_start, s_end, p_start, p_end)
+        subject, obj = _parties(mentions, f_start, p_start, norm, p_end, c_end)
+        out.append((p_start, Claim(
+            measure=measure,
+            value=value,
+            unit="%",
+            evidence=Evidence(e_start, e_end, text[e_start:e_end], "claims.percentage", PERCENT_CONFIDENCE),
+            subject=subject,
+            object=obj,
+            qualifier=qualifier,
+            period=_period_for(periods, f_start, p_start, norm, period_starts),
+            base_measure=base_measure,
+            base_value=base_value,
+            base_unit=base_unit,
+        )))
+    return out
+
 
 def extract_claims(text: str, mentions: list[Mention], published: str | None = None) -> list[Claim]:
     """Every quantified claim stated in a document's clean text, in text order.
@@ -510,7 +696,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
     """
     norm = normalize_digits(text)
     quantities = _find_quantities(norm)
-    if not quantities:
+    has_percent = "%" in norm
+    if not quantities and not has_percent:
         return []
     # Sentence/clause bounds come from stop-character indexes built once per text; the
     # periods (and the guessed publication date) only when a figure is kept.
@@ -521,6 +708,10 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
     period_starts: list[int] = []
     qre = quantity_re()
     claims: list[Claim] = []
+    kept: list[tuple[int, Claim]] = []  # (start, claim) of every figure kept
+    # every figure whose measure is known, a percentage's possible base: _Stated fields as a
+    # plain tuple (cheaper to build; made _Stated only on pages with a percentage)
+    stated: list[tuple[int, int, str, float, str]] = []
     earlier: list[tuple[int, str]] = []  # (position, measure) of every figure kept so far
     plans: list[tuple[int, str]] = []  # (sentence start, measure) of planned figures
     prev_end = 0
@@ -555,6 +746,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
         if found is None or found[0] == "-":
             continue
         measure, confidence = found
+        stated.append((q_start, q_end, measure, q.value, q.unit))
         # parts of a sentence joined by ；share its subject and period
         if full_stops is None:
             full_stops = _StopIndex(norm, FULL_STOP)
@@ -591,4 +783,21 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
                 status=_status(norm[c_start:c_end]),
             )
         )
+        kept.append((q_start, claims[-1]))
+    if has_percent:
+        def context() -> tuple[_StopIndex, list[tuple[int, int, str]], list[int]]:
+            nonlocal full_stops, periods, period_starts
+            if full_stops is None:
+                full_stops = _StopIndex(norm, FULL_STOP)
+            if periods is None:
+                periods = find_periods(norm, published or guess_published(norm))
+                period_starts = [p[0] for p in periods]
+            return full_stops, periods, period_starts
+
+        shares = _percentage_claims(text, norm, mentions, quantities, [_Stated(*f) for f in stated],
+                                    sentences, clauses, context)
+        if shares:
+            merged = kept + shares
+            merged.sort(key=lambda pc: pc[0])
+            claims = [c for _, c in merged]
     return claims

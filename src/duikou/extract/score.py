@@ -3,6 +3,10 @@
 Both sides are reduced to distinct (doc, value, unit) figures first: a figure repeated in a
 document (title and body) is one figure, and gold lists each figure once per document.
 Matching is then one-to-one between the distinct figures.
+
+Percentages (unit "%": shares and growth rates tied to a base figure) are not amounts: gold
+amounts never list them, so predicted rows whose unit is "%" are ignored, never counted as
+false positives.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from collections import defaultdict
 from typing import Any
 
 REL_TOL = 0.005
+#: The unit of a percentage claim; such rows are not amounts and are not scored.
+PERCENT = "%"
 
 
 def _close(a: float, b: float, tol: float = REL_TOL) -> bool:
@@ -56,8 +62,9 @@ def score_amounts(predicted: list[dict], gold: list[dict]) -> dict:
     predicted: dicts with doc, value, unit, measure, quote. gold: gold_amounts.jsonl rows
     (doc, value, unit, measure, evidence ...). Returns precision, recall, f1, tp, fp, fn,
     false_positives (predicted rows with their quote) and false_negatives (gold rows with
-    their evidence sentence).
+    their evidence sentence). Predicted rows with unit "%" (percentages) are ignored.
     """
+    predicted = [p for p in predicted if _norm_unit(p.get("unit")) != PERCENT]
     gold_docs = {str(g.get("doc")) for g in gold}
     predicted = [{**p, "doc": _page_of(str(p.get("doc")), gold_docs)} for p in predicted]
     preds = _distinct(predicted)
