@@ -61,3 +61,18 @@ def test_programme_word_filters_whom_a_donor_assists(example_store):
     answer = ask("汶川地震后江苏省对口援建的是哪里?", example_store)
     recipients = {f.recipient for p in answer.parts for f in p.facts}
     assert recipients == {"四川省德阳市绵竹市"}
+
+
+def test_a_relation_question_works_in_either_order(example_store):
+    for question in ("苏州和铜仁是对口帮扶关系吗?", "铜仁和苏州是结对关系吗?"):
+        q = parse_question(question)
+        assert q.symmetric and len(q.donors) == len(q.recipients) == 1
+        (part,) = ask(question, example_store).parts
+        assert part.verdict == "yes", question
+        assert {(f.donor, f.recipient) for f in part.facts} == {("江苏省苏州市", "贵州省铜仁市")}
+
+
+def test_official_rows_answer_when_the_corpus_is_silent(example_store):
+    (part,) = ask("北京和拉萨是对口支援关系吗", example_store).parts
+    assert part.verdict == "official_only"
+    assert "北京市 → 拉萨市（援藏，1994年起）" in part.statement

@@ -29,6 +29,7 @@ class ParsedQuestion:
     donors: list[Region] = field(default_factory=list)
     recipients: list[Region] = field(default_factory=list)
     measure: str | None = None
+    symmetric: bool = False  # "A和B是对口关系吗": either may be the donor
 
 
 def _inside(inner: Region, outer: Region) -> bool:
@@ -57,6 +58,7 @@ def _regions(mentions: list[Mention]) -> list[Region]:
 RECIPIENT_ROLE = re.compile(r"的(对口)?(援建|支援|帮扶|援助|协作|结对)\S{0,2}(方|省份|省市|城市|地区|单位|省|市)")
 BY_WHOM = re.compile(r"由(谁|哪)")
 DIRECTION = re.compile(r"向|对(?!口)|给")
+RELATION = re.compile(r"关系|之间|结对|是否.*对口|是不是.*对口")
 WH = re.compile(r"谁|哪|什么地方")
 
 
@@ -98,4 +100,6 @@ def parse_question(question: str) -> ParsedQuestion:
         kind = "yes_no"
     else:
         kind = "regions"
+    if kind == "yes_no" and not recipients and len(donors) == 2 and RELATION.search(masked):
+        return ParsedQuestion(question, kind, donors[:1], donors[1:], measure, symmetric=True)
     return ParsedQuestion(question, kind, donors, recipients, measure)

@@ -22,6 +22,7 @@ PROGRAMME_HINTS = {
     "地震": "灾后重建", "灾后": "灾后重建", "东西部": "东西部协作", "扶贫协作": "东西部协作", "对口合作": "对口合作",
 }
 MAX_QUOTES = 3
+PROGRAMME_PROVINCE = {"援疆": "65", "援藏": "54", "援青": "63"}
 
 
 @dataclass
@@ -117,8 +118,12 @@ def _yes_no(q: ParsedQuestion, store: Store) -> Answer:
     parts = []
     for donor in q.donors or []:
         rows = store.pairing_rows(donor=[region_prefix(donor)], recipient=rprefix, programme=programme)
-        facts = _facts(rows)
         official = _official(registry.find([region_prefix(donor)], rprefix))
+        if q.symmetric:  # the other way round counts too
+            back = [region_prefix(donor)]
+            rows += store.pairing_rows(donor=rprefix, recipient=back, programme=programme)
+            official += _official(registry.find(rprefix, back))
+        facts = _facts(rows)
         target = _names(q.recipients) or (f"{programme}对口地区" if programme else "任何地区")
         if facts:
             statement = f"是。本语料支持{donor.full_name}援助{target}：" + "；".join(_fact_line(f) for f in facts[:5]) + "。"
@@ -191,6 +196,9 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
         rows += store.claim_rows(doc_ids=documents)
     year = re.search(r"(?:19|20)\d{2}", q.text)
     cumulative = "累计" in q.text
+    programme = _programme_hint(q.text)
+    programme_word = next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")), None)
+    programme_province = PROGRAMME_PROVINCE.get(programme or "")
 
     def starts(code: str | None, prefixes: list[str]) -> bool:
         return bool(code) and any(code.startswith(p) for p in prefixes)
@@ -203,6 +211,10 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
             s += 1.0 if (r["period"] or "").startswith(year.group()) else (0.5 if year.group() in r["quote"] else -0.5)
         if cumulative:
             s += 1.0 if r["qualifier"] == "累计" or "累计" in r["quote"] else 0.0
+        if programme_province:  # 援藏 figures are about Tibet
+            about = (r["object_code"] or "").startswith(programme_province) or bool(
+                programme_word and programme_word in r["quote"])
+            s += 1.5 if about else -1.0
         return s
 
     best: dict[int, dict[str, Any]] = {}
