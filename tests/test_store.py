@@ -117,3 +117,25 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     assert len(upgraded.claim_rows()) == 1 and upgraded.claim_rows()[0]["base_value"] is None
     with upgraded.engine.connect() as conn:
         assert conn.execute(select(schema.meta.c.value)).scalar() == str(schema.SCHEMA_VERSION)
+
+
+def test_a_reprinted_paragraph_is_one_passage_with_several_sources(store):
+    from duikou.answer.respond import _facts
+    from duikou.models import RawPage
+    from duikou.pipeline import process_page
+
+    shared = ("援青工作十年来,江苏省对口支援青海省海南藏族自治州,在共和县、贵德县、同德县、兴海县和贵南县"
+              "建设学校、医院和牧民定居点,选派干部人才一千多名,受到当地各族群众的欢迎")
+    first = "高原上的江苏印记\n" + shared + "。\n记者走访了共和县的一所寄宿制学校,孩子们在新教室里读书。\n"
+    second = ("援青故事\n今年夏天,记者来到贵德县,采访了一位来自南京的援青医生。\n" + shared.replace("一千多名", "一千余名")
+              + "!\n这位医生说,高原的星空让他难忘。\n")
+    for source, text in (("site-a", first), ("site-b", second)):
+        for processed in process_page(RawPage(source, text, source)):
+            store.add(processed)
+    counts = store.counts()
+    assert counts["distinct_documents"] == 2  # different articles
+    assert counts["passage_sources"] > counts["passages"]  # the shared paragraph is one passage
+    rows = store.pairing_rows(donor=["32"], recipient=["6325"])
+    assert {r["doc_id"] for r in rows} == {"site-a", "site-b"}
+    (fact,) = [f for f in _facts(rows) if f.recipient == "青海省海南藏族自治州"]
+    assert fact.documents == 1  # one independent source, quoted by two sites

@@ -127,3 +127,5 @@ class ProcessedDocument:
     claims: list[Claim]
     content_hash: str
     minhash: list[int] | None = None
+    # (start, end, MinHash) of each paragraph long enough to recognise when reprinted elsewhere
+    paragraphs: list[tuple[int, int, list[int]]] = field(default_factory=list)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from duikou import settings
 from duikou.clean import clean_text, publication_date, relevance_score, split_articles
-from duikou.clean.dedup import minhash_signature
+from duikou.clean.dedup import document_signatures
 from duikou.extract.claims import extract_claims
 from duikou.extract.pairings import extract_pairings
 from duikou.models import Claim, Document, Pairing, ProcessedDocument, RawPage
@@ -73,8 +73,9 @@ def process_document(document: Document) -> ProcessedDocument:
     if document.relevance >= settings.RELEVANCE_THRESHOLD:
         pairings = extract_pairings(document.text, mentions, document.published)
         claims = attribute_claims(extract_claims(document.text, mentions, document.published), pairings)
+    signature, paragraphs = document_signatures(document.text)
     return ProcessedDocument(document, mentions, pairings, claims, content_hash(document.raw_text),
-                             minhash_signature(document.text))
+                             signature, paragraphs)
 
 
 def process_page(page: RawPage) -> list[ProcessedDocument]:

@@ -75,23 +75,28 @@ def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
 
 
 def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """One row per independent source: reprint clusters, further merged when two clusters
-    quote the very same sentence (a paragraph reprinted inside different articles)."""
+    """One row per independent source. Two evidence rows share a source when their documents are
+    reprints of each other, when they stand in the same reprinted paragraph (passage), or when
+    they quote the very same sentence."""
     from duikou.clean.dedup import normalise
 
-    by_quote: dict[str, str] = {}
-    merged: dict[str, str] = {}
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
     for row in rows:
-        cluster = merged.get(row["cluster"], row["cluster"])
-        key = normalise(row["quote"])
-        if key in by_quote and by_quote[key] != cluster:
-            merged[cluster] = by_quote[key]
-            cluster = by_quote[key]
-        by_quote.setdefault(key, cluster)
-        merged.setdefault(row["cluster"], cluster)
+        doc = find("doc:" + row["cluster"])
+        for other in ("quote:" + normalise(row["quote"]),
+                      f"passage:{row['passage']}" if row.get("passage") is not None else None):
+            if other:
+                parent[find(other)] = doc
     out: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: -r["confidence"]):  # the most explicit statement first
-        out.setdefault(merged[row["cluster"]], row)
+        out.setdefault(find("doc:" + row["cluster"]), row)
     return out
 
 

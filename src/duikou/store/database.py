@@ -71,6 +71,31 @@ class Store:
         self.engine = engine
         self._migrate()
         self._reprints: ReprintIndex | None = None
+        self._passages: ReprintIndex | None = None
+
+    def _passage_index(self, conn: Connection) -> ReprintIndex:
+        """Paragraph-level index over the first copy of every passage."""
+        if self._passages is None:
+            index = ReprintIndex()
+            for key, signature in conn.execute(select(s.passages.c.key, s.passages.c.signature)
+                                               .order_by(s.passages.c.id)):
+                index.add(key, json.loads(signature))
+            self._passages = index
+        return self._passages
+
+    def _add_passages(self, conn: Connection, document_id: int, doc_id: str, text: str,
+                      paragraphs: list[tuple[int, int, list[int]]]) -> None:
+        """Each paragraph joins the passage it reprints, or starts a new one."""
+        index = self._passage_index(conn)
+        for start, end, signature in paragraphs:
+            key = f"{doc_id}@{start}"
+            head = index.add(key, signature)
+            pid = conn.execute(select(s.passages.c.id).where(s.passages.c.key == head)).scalar()
+            if pid is None:
+                pid = conn.execute(insert(s.passages).values(
+                    key=head, text=text[start:end], signature=json.dumps(signature))).inserted_primary_key[0]
+            conn.execute(insert(s.passage_sources).values(
+                passage_id=pid, document_id=document_id, start=start, end=end))
 
     def _reprint_index(self, conn: Connection) -> ReprintIndex:
         """Built once from the stored signatures, then kept in step with every add."""
@@ -114,7 +139,7 @@ class Store:
         try:
             return self._add(processed)
         except Exception:
-            self._reprints = None  # the index may hold a document the rollback removed
+            self._reprints = self._passages = None  # the indexes may hold rows the rollback removed
             raise
 
     def _add(self, processed: ProcessedDocument) -> StoreResult:
@@ -141,6 +166,7 @@ class Store:
                 cluster=cluster, raw_text=doc.raw_text, text=doc.text,
                 signature=json.dumps(processed.minhash) if processed.minhash else None,
             )).inserted_primary_key[0]
+            self._add_passages(conn, document_id, doc.doc_id, doc.text, processed.paragraphs)
             n_pairings = sum(
                 self._add_pairing(conn, document_id, doc.offsets, p) for p in processed.pairings
             )
@@ -148,6 +174,7 @@ class Store:
         return StoreResult(status, doc.doc_id, n_pairings, n_claims, reprint=cluster != doc.doc_id)
 
     def _forget_document(self, conn: Connection, document_id: int) -> None:
+        conn.execute(delete(s.passage_sources).where(s.passage_sources.c.document_id == document_id))
         conn.execute(delete(s.pairing_evidence).where(s.pairing_evidence.c.document_id == document_id))
         conn.execute(delete(s.claim_evidence).where(s.claim_evidence.c.document_id == document_id))
         conn.execute(delete(s.documents).where(s.documents.c.id == document_id))
@@ -218,6 +245,8 @@ class Store:
                 "pairing_evidence": n(s.pairing_evidence),
                 "claims": n(s.claims),
                 "claim_evidence": n(s.claim_evidence),
+                "passages": n(s.passages),
+                "passage_sources": n(s.passage_sources),
             }
 
     def pairing_rows(self, donor: list[str] | None = None, recipient: list[str] | None = None,
@@ -227,7 +256,7 @@ class Store:
         p, e, d = s.pairings, s.pairing_evidence, s.documents
         query = (
             select(p, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
-                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published)
+                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published, _passage_of(e))
             .join(e, e.c.pairing_id == p.c.id).join(d, d.c.id == e.c.document_id)
             .order_by(p.c.donor_code, p.c.recipient_code, p.c.id, d.c.doc_id, e.c.start)
         )
@@ -241,7 +270,7 @@ class Store:
         c, e, d = s.claims, s.claim_evidence, s.documents
         query = (
             select(c, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
-                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published)
+                   d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published, _passage_of(e))
             .join(e, e.c.claim_id == c.c.id).join(d, d.c.id == e.c.document_id)
             .order_by(c.c.id, d.c.doc_id, e.c.start)
         )
@@ -273,6 +302,15 @@ class _Rows(list):
 def _threshold() -> float:
     from duikou.settings import RELEVANCE_THRESHOLD
     return RELEVANCE_THRESHOLD
+
+
+def _passage_of(evidence: Any) -> Any:
+    """The passage (reprint cluster of a paragraph) an evidence span starts in, if any."""
+    ps = s.passage_sources
+    return (select(ps.c.passage_id)
+            .where(ps.c.document_id == evidence.c.document_id, ps.c.start <= evidence.c.start,
+                   ps.c.end > evidence.c.start)
+            .limit(1).scalar_subquery().label("passage"))
 
 
 def _where_prefix(query: Any, column: Any, prefixes: list[str] | None) -> Any:

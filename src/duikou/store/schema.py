@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
 MIGRATIONS: dict[int, list[str]] = {
@@ -28,6 +28,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE claims ADD COLUMN base_value FLOAT",
         "ALTER TABLE claims ADD COLUMN base_unit VARCHAR(16)",
     ],
+    3: [],  # the passages tables are new: create_all makes them
 }
 
 metadata = MetaData()
@@ -120,6 +121,24 @@ claim_evidence = Table(
     Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False, index=True),
     *_evidence_columns(),
     UniqueConstraint("claim_id", "document_id", "start", "end", name="uq_claim_evidence"),
+)
+
+# A paragraph reprinted on many sites is one passage with many sources.
+passages = Table(
+    "passages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(600), nullable=False, unique=True),  # doc_id@start of its first copy
+    Column("text", Text, nullable=False),  # as first seen
+    Column("signature", Text, nullable=False),  # MinHash, JSON list
+)
+
+passage_sources = Table(
+    "passage_sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("passage_id", Integer, ForeignKey("passages.id"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
 )
 
 Index("ix_pairings_donor", pairings.c.donor_code)
