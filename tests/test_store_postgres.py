@@ -1,0 +1,45 @@
+"""The same store on PostgreSQL. Runs when DUIKOU_TEST_POSTGRES_URL names a server (CI starts one
+in .ci/run); each run works in a database of its own and drops it afterwards."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+SERVER = os.environ.get("DUIKOU_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(
+    not SERVER, reason="no PostgreSQL server: set DUIKOU_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres)"
+)
+
+
+@pytest.fixture
+def pg_url():
+    name = f"duikou_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = SERVER.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_ingest_twice_and_ask_on_postgres(pg_url, shared_corpus):
+    from duikou.answer import ask
+    from duikou.engines.local import ingest
+    from duikou.store import open_store
+
+    store = open_store(pg_url)
+    first = ingest([shared_corpus / "seeds" / "pages.jsonl"], store)
+    counts = store.counts()
+    assert first.added == counts["documents"] > 0 and counts["pairings"] > 0 and counts["passages"] > 0
+    second = ingest([shared_corpus / "seeds" / "pages.jsonl"], store)
+    assert second.added == 0 and store.counts() == counts
+    parts = {p.subject: p for p in ask("浙江、江苏两个省份是青海的援建省份吗", store).parts}
+    assert parts["江苏省"].verdict == "yes" and parts["浙江省"].verdict != "yes"
+    for row in store.pairing_rows(donor=["32"]):
+        doc = store.document(row["doc_id"])
+        assert doc["text"][row["start"]:row["end"]] == row["quote"]
+    store.engine.dispose()
