@@ -48,6 +48,9 @@ CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
 VENUE_BEFORE = re.compile(r"(?:在|于|赴|到|前往)$")
 VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)")
+# a team stationed where it assists holds its own meetings there (上海援疆前指在喀什举行推进会);
+# only going somewhere to learn or attend makes a place a mere venue for it
+VENUE_AWAY = re.compile(r"[^，。,]{0,6}?(?:考察|调研|学习|培训|参加|出席)")
 RESPECTIVELY = re.compile("分别(?:与|和|同)")
 REV_LINK = re.compile(r"\s*(作为|是|为|成为)\s*")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -483,7 +486,7 @@ class _Extractor:
         self.whole = v.word_set("whole")
         self._negations: dict[int, bool] = {}
         self._negation_re = v.compiled("negation", _negation_pattern)
-        self._venues: dict[tuple[int, int], bool] = {}
+        self._venues: dict[tuple[int, int, bool], bool] = {}
         self._abbrev_cands: dict[str, tuple[list[tuple[Region, list[int]]], list[tuple[Region, float]]]] = {}
         # the cue matches of the sentence being read, shared by the rules: (s, e, verbs, relations)
         self._cues: tuple[int, int, list[re.Match[str]], list[re.Match[str]]] | None = None
@@ -705,14 +708,14 @@ class _Extractor:
             self.add(donor.region, leaf, (ps, e), "antecedent", 0.55, cue)
             return
 
-    def _venue(self, g: Group) -> bool:
+    def _venue(self, g: Group, after: re.Pattern[str] = VENUE_AFTER) -> bool:
         """在北京召开…: a place named as where something happens."""
-        key = (g.start, g.end)
+        key = (g.start, g.end, after is VENUE_AFTER)
         got = self._venues.get(key)
         if got is None:
             t = self.text
             got = self._venues[key] = bool(VENUE_BEFORE.search(t[max(0, g.start - 2):g.start])
-                                           and VENUE_AFTER.match(t[g.end:g.end + 10]))
+                                           and after.match(t[g.end:g.end + 10]))
         return got
 
     def _donor_before(self, idx: list[int], before: int, recipient: Region, s: int) -> Group | None:
@@ -925,7 +928,8 @@ class _Extractor:
                             self.add(donor, r, (s, e), "team", 0.8, word)
                         continue
                     donor = inner.region
-            if _rank(donor) < 5:
+            if _rank(donor) < 5 and not (_prog in ("援疆", "援藏")
+                                         and _province(donor) in v.word_set("aid_team_province")):
                 continue
             if target_code != "-" and LEVEL_DEPTH.get(_level_of(target_code), 0) >= 1:
                 region = _region_by_code(target_code)  # 援伊 names the prefecture itself
@@ -941,12 +945,15 @@ class _Extractor:
                     # 迪庆州香格里拉市 for a province's team: the province pairs with the prefecture
                     r = next((x for x in g.regions if x.level == "prefecture"), r)
                 if j == i or _is_zone(r) or r.level == "province" or _province(r) == _province(donor) \
-                        or self._venue(g):  # 在乌鲁木齐参加培训: where they meet, not whom they assist
+                        or self._venue(g, VENUE_AWAY):  # 在乌鲁木齐参加培训: where they meet, not whom they assist
                     continue
                 if target_code != "-":
                     if _province(r) != target_code:
                         continue
-                    if not _is_xpcc(r) and r.level != ("county" if depth else "prefecture"):
+                    # 山东援疆干部、疏勒县委副书记: the cadre's office names the county itself
+                    titled = depth == 0 and r.level == "county" and g.start == m.end() + 1 \
+                        and t[m.end()] == "、"
+                    if not _is_xpcc(r) and r.level != ("county" if depth or titled else "prefecture"):
                         continue
                 elif not _donor_side(donor, r):
                     continue
@@ -966,7 +973,8 @@ class _Extractor:
             if best:
                 g = best[1]
                 r = g.region
-                if depth == 0 and r.level == "county" and target_code != "-":
+                if depth == 0 and r.level == "county" and target_code != "-" \
+                        and not (g.start == m.end() + 1 and t[m.end()] == "、"):
                     r = next((x for x in g.regions if x.level == "prefecture"), r)
                 self.add(donor, r, (s, e), "team", 0.75, word)
 
@@ -1009,6 +1017,7 @@ class _Extractor:
         programme, not a pairing of its own)."""
         t, v = self.text, self.v
         province_suffixes = v.word_tuple("pair_suffix_province")
+        programme_suffixes = v.word_set("pair_suffix_programme")
         theirs = self._theirs
         suffix_re = v.compiled("pair_suffix", _suffix_pattern)
         for sm in suffix_re.finditer(t, s + 2, e):
@@ -1027,9 +1036,12 @@ class _Extractor:
             ordered = _by_rank(ra, rb)
             if ordered is None:
                 continue
+            rule = "compound"
             if ra.level == "province" and rb.level == "province" and not suffix.startswith(province_suffixes):
-                continue
-            self.add(*ordered, (s, e), "compound", 0.7, suffix)
+                if suffix not in programme_suffixes:
+                    continue
+                rule = "compound-programme"  # gives way to pairs inside the two provinces
+            self.add(*ordered, (s, e), rule, 0.7, suffix)
 
     def _pick(self, ch: str, at: int, theirs: dict[int, Region], s: int, e: int) -> Region | None:
         cands = self._abbrev(ch, s, e)
@@ -1232,10 +1244,19 @@ def _drop_subsumed(found: list[_Found]) -> list[_Found]:
             inside.add((_key(f.donor), f.recipient.parent_code))
             if f.recipient.province_code:
                 inside.add((_key(f.donor), f.recipient.province_code))
+    # 鲁渝协作 (a programme named by two province abbreviations) is the provinces' pairing only
+    # when the document pairs nothing inside them (聊城→彭水, 广东→百色)
+    finer = {(_province(f.donor), _province(f.recipient)) for f in found
+             if f.rule != "compound-programme"
+             and (f.donor.level != "province" or f.recipient.level != "province")}
+    stated = {(_key(f.donor), _key(f.recipient)) for f in found if f.rule != "compound-programme"}
     return [f for f in found
-            if (_key(f.donor), _key(f.recipient)) in strong
-            or f.rule not in WEAK_RULES
-            or (_key(f.donor), _key(f.recipient)) not in inside]
+            if (f.rule != "compound-programme"
+                or (_key(f.donor), _key(f.recipient)) in stated
+                or (_province(f.donor), _province(f.recipient)) not in finer)
+            and ((_key(f.donor), _key(f.recipient)) in strong
+                 or f.rule not in WEAK_RULES
+                 or (_key(f.donor), _key(f.recipient)) not in inside)]
 
 
 def extract_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
