@@ -186,7 +186,7 @@ def export(what: str = typer.Argument("pairings", help="pairings or claims"),
            format: str = typer.Option("jsonl", "--format", help="jsonl, csv or parquet"),
            output: Path | None = typer.Option(None, "--output", "-o", help="file (default: stdout)"),
            db: str | None = DbOption) -> None:
-    """Export one row per piece of evidence (quote == clean text[start:end])."""
+    """Export one row per piece of evidence; each quote is the clean text from start to end."""
     from duikou.exporting import export as run_export
 
     if what not in {"pairings", "claims"}:
