@@ -189,11 +189,24 @@ def test_list_of_partner_counties_with_deng():
 # ----------------------------------------------------------------- compounds
 
 
-def test_compound_of_two_provinces_needs_liang_sheng():
+def test_compound_of_two_provinces_needs_liang_sheng_or_a_programme_word():
     text = "闽宁两省区在银川召开联席会议。闽宁协作再上新台阶。"
     names = {"银川": "640100"}
     assert pairs(text, names) == {("福建省", "宁夏回族自治区")}
-    assert pairs("闽宁协作再上新台阶,银川受益良多。", names) == set()
+    # 协作 (the programme's own word) names the provinces' pairing when nothing finer is paired
+    assert pairs("闽宁协作再上新台阶,银川受益良多。", names) == {("福建省", "宁夏回族自治区")}
+    assert pairs("沪滇协作持续深化。", {}) == {("上海市", "云南省")}
+    # other suffixes (合作, 携手) still need 两省
+    assert pairs("闽台合作不断深化。", {}) == set()
+    # a programme's pair only: an eastern donor with a western recipient, or 对口合作 in the north-east
+    assert pairs("苏皖协作共建的产业园区今年新增企业三十家。", {}) == set()
+    assert pairs("苏辽对口合作不断深化。", {}) == {("江苏省", "辽宁省")}
+
+
+def test_programme_compound_gives_way_to_pairs_inside_the_provinces():
+    text = "自鲁渝协作开展以来,聊城市对口帮扶彭水苗族土家族自治县,两地往来频繁。"
+    names = {"聊城市": "371500", "彭水苗族土家族自治县": "500243"}
+    assert pairs(text, names) == {("聊城市", "彭水苗族土家族自治县")}
 
 
 def test_compound_of_cities_resolved_in_document():
@@ -298,3 +311,37 @@ def test_plan_names_are_not_read_as_year_counts():
     text = "今年是十四五周年规划的开局之年,江苏省对口支援青海省海南藏族自治州。"
     pairs = extract_pairings(text, default_gazetteer().find_mentions(text), "2021-05-01")
     assert [(p.donor.name, p.recipient.name) for p in pairs] == [("江苏省", "海南藏族自治州")]
+
+
+# ----------------------------------------------------------------- held-out generalisations
+
+
+def test_team_of_a_province_with_a_county_office_title():
+    text = "山东援疆干部、疏勒县委副书记李某带领工作队走访农户。"
+    assert pairs(text, {"山东": "370000", "疏勒县": "653122"}) == {("山东省", "疏勒县")}
+    # without the title the county stands for its city group: no guess across levels
+    assert pairs("山东援疆干部在疏勒县走访农户。", {"山东": "370000", "疏勒县": "653122"}) == set()
+
+
+def test_team_of_a_low_rank_province_with_an_aid_task():
+    text = "黑龙江省援藏干部、日喀则市副市长刘某在座谈会上发言。"
+    assert pairs(text, {"黑龙江省": "230000", "日喀则市": "540200"}) == {("黑龙江省", "日喀则市")}
+
+
+def test_team_meeting_where_it_works_is_not_a_mere_venue():
+    names = {"上海市": "310000", "喀什地区": "653100", "乌鲁木齐": "650100"}
+    text = "上海市对口支援新疆工作前方指挥部在喀什地区举行援疆项目推进会。"
+    assert pairs(text, {**names, "新疆": "650000"}) == {("上海市", "喀什地区")}
+    assert pairs("上海市援疆干部在乌鲁木齐参加培训。", names) == set()
+
+
+def test_sichuan_as_a_whole_only_outside_the_earthquake():
+    names = {"浙江省": "330000", "四川省": "510000"}
+    assert pairs("浙江省对口支援四川省,两省开展东西部协作。", names) == {("浙江省", "四川省")}
+    assert pairs("汶川地震后,浙江省对口支援四川省灾后重建。", names) == set()
+
+
+def test_verb_respectively_pairs_donors_and_recipients_in_order():
+    text = "湖北省和湖南省分别对口支援博州和吐鲁番市。"
+    names = {"湖北省": "420000", "湖南省": "430000", "博州": "652700", "吐鲁番市": "650400"}
+    assert pairs(text, names) == {("湖北省", "博尔塔拉蒙古自治州"), ("湖南省", "吐鲁番市")}

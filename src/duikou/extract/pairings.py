@@ -9,9 +9,14 @@ in Evidence.extractor:
 - ``relation``    黔西南州与宁波建立对口帮扶关系 / 宁波黔西南扶贫协作会议 / 福州和定西两地
 - ``respectively`` 鼓楼区、台江区分别与岷县、漳县签订…
 - ``delegation``  常州市党政代表团赴安康市…推进东西部扶贫协作
-- ``team``        无锡援疆工作组在阿合奇县… / 江苏援伊前指 / 温岭市的援青干部、乌兰县委常委
+- ``team``        无锡援疆工作组在阿合奇县… / 江苏援伊前指 / 温岭市的援青干部、乌兰县委常委 /
+                  山东援疆干部、疏勒县委副书记 (a province's cadre titled by a county office) /
+                  上海市对口支援新疆工作前方指挥部在喀什地区举行… (a team's own meeting place counts)
 - ``list``        恩施巴东、黔东南台江等结对地区 (donor from this or the previous sentence)
 - ``compound``    闽宁两省区 / 厦临协作 (abbreviations resolved in document context)
+- ``compound-programme`` 沪滇协作 / 苏辽对口合作: two provinces before a programme's own word
+                  (pair_suffix_programme), eastern donor and western (or 对口合作 north-eastern)
+                  recipient; gives way when the document pairs places inside the two provinces
 - ``cooccur``     one donor-side and one recipient-side place in a clause that states assistance
 - ``antecedent``  a sentence where one donor states assistance (作为对口援建省份，山东… / 江苏援建者)
                   but names no recipient takes the single recipient-side place of the nearest
@@ -512,6 +517,9 @@ class _Extractor:
             return
         if recipient.level == "province" and recipient.code in self.whole:
             return
+        if recipient.level == "province" and recipient.code in self.v.word_set("whole_disaster") \
+                and _disaster_count(self.text, self.v):
+            return
         if _is_zone(recipient):
             return
         if recipient.level == "province" and donor.level != "province":
@@ -775,6 +783,12 @@ class _Extractor:
                 donors = self._donors(idx, cs, recipients[0].region, s)
                 if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3 \
                         and not self.negated(cs):
+                    if len(donors) == len(recipients) > 1 and t.endswith("分别", 0, cs):
+                        # 湖北省和湖南省分别对口支援博州和吐鲁番市: the i-th donor, the i-th recipient
+                        for d, r in zip(donors, recipients):
+                            if _donor_side(d.region, r.region):
+                                self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
+                        continue
                     for d in donors:
                         for r in recipients:
                             if _donor_side(d.region, r.region):
@@ -1039,6 +1053,11 @@ class _Extractor:
             rule = "compound"
             if ra.level == "province" and rb.level == "province" and not suffix.startswith(province_suffixes):
                 if suffix not in programme_suffixes:
+                    continue
+                # only a programme's own pair: an eastern donor and a western recipient (沪滇协作),
+                # or a north-eastern one for 对口合作 (苏辽对口合作); not 苏皖协作 within 长三角
+                recipient_programme = v.province_programme.get(_province(ordered[1]) or "")
+                if _rank(ordered[1]) > 2 and not (suffix == "对口合作" and recipient_programme == "对口合作"):
                     continue
                 rule = "compound-programme"  # gives way to pairs inside the two provinces
             self.add(*ordered, (s, e), rule, 0.7, suffix)
