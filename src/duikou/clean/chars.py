@@ -132,14 +132,26 @@ def line_endings(text: str) -> list[Edit]:
     return [(m.start(), m.start() + 1, "") for m in _CRLF.finditer(text)]
 
 
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # the characters of _INVISIBLE
+
+
 def invisible(text: str) -> list[Edit]:
     """Zero-width spaces/joiners, BOMs and soft hyphens: invisible, but they break matching."""
+    if not any(c in text for c in _INVISIBLE_CHARS):  # str search is much faster than the regex
+        return []
     return [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
 
 
 _PUNCT = frozenset("，。、；：！？）（《》“”‘’「」『』【】…—,.;:!?()")
 _FULL_PUNCT = frozenset("，。、；：！？）」』】”")
 _SPACES = re.compile(r" +")
+# The runs of spaces spaces() may edit: two or more spaces, or a single space after
+# punctuation or a Chinese character (a single space after anything else is always kept).
+# (Every match starts with a literal space, so the regex engine can skip ahead to it; a run of
+# two or more is matched whole from its first space.)
+_SPACES_TO_EDIT = re.compile(
+    r" (?:(?<=[" + re.escape("".join(sorted(_PUNCT))) + r"\u3400-\u9fff\uf900-\ufaff] )(?! )| +)"
+)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -154,7 +166,7 @@ def spaces(text: str) -> list[Edit]:
     """
     edits: list[Edit] = []
     n = len(text)
-    for m in _SPACES.finditer(text):
+    for m in _SPACES_TO_EDIT.finditer(text):
         start, end = m.span()
         before = text[start - 1] if start else ""
         after = text[end] if end < n else ""
@@ -172,9 +184,21 @@ def spaces(text: str) -> list[Edit]:
 _DOUBLE_COMMA = re.compile(r"[,，](?=[ ]?[,，、。；;：:！!？?])")
 
 
+# _DOUBLE_COMMA split by comma, so that each can be searched for as a literal (much faster);
+# the matches are single characters, so the two lists together are exactly its matches.
+_DOUBLE_COMMA_ASCII = re.compile(r",(?=[ ]?[,，、。；;：:！!？?])")
+_DOUBLE_COMMA_FULL = re.compile(r"，(?=[ ]?[,，、。；;：:！!？?])")
+
+
 def punctuation_noise(text: str) -> list[Edit]:
     """`,,` `,、` `,。` (a comma injected before real punctuation) -> the real punctuation."""
-    return [(m.start(), m.end(), "") for m in _DOUBLE_COMMA.finditer(text)]
+    ascii_ = [(m.start(), m.end(), "") for m in _DOUBLE_COMMA_ASCII.finditer(text)]
+    full = [(m.start(), m.end(), "") for m in _DOUBLE_COMMA_FULL.finditer(text)]
+    if not ascii_:
+        return full
+    if not full:
+        return ascii_
+    return sorted(ascii_ + full)
 
 
 # --- traditional -> simplified -------------------------------------------------------------
@@ -195,6 +219,38 @@ def _convert_line_by_char(line: str) -> str:
     return "".join(c if len(c) == 1 else ch for ch in line for c in (conv.convert(ch),))
 
 
+# Characters that t2s leaves alone on their own but that start a converting phrase
+# (深沈 -> 深沉, 回覆 -> 回复 …), for the OpenCC release below (checked against its
+# TSPhrases/TSCharacters dictionaries); with any other release the gate is not used.
+_T2S_PHRASE_CHARS = "哩坏沈甦瞭藉衹覆"
+_T2S_GATE_VERSION = "1.4.2"
+
+
+@lru_cache(maxsize=1)
+def _t2s_gate() -> re.Pattern[str] | None:
+    """A character class that every text t2s would change contains (None: no gate).
+
+    Built from OpenCC itself: every BMP character it converts on its own, plus the phrase
+    characters above, lone surrogates (convert() raises on them), NUL and everything
+    outside the BMP (both conservatively). Text without any of them converts to itself."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        if version("opencc") != _T2S_GATE_VERSION:
+            return None
+    except PackageNotFoundError:
+        return None
+    chars = [chr(c) for c in range(0x20, 0x10000) if c != 0x0A and not 0xD800 <= c <= 0xDFFF]
+    out = _t2s().convert("\n".join(chars)).split("\n")
+    if len(out) != len(chars):
+        return None
+    changing = [c for c, o in zip(chars, out, strict=True) if o != c]
+    changing.extend(_T2S_PHRASE_CHARS)
+    return re.compile(
+        "[" + re.escape("".join(sorted(set(changing)))) + "\x00\ud800-\udfff\U00010000-\U0010ffff]"
+    )
+
+
 def to_simplified(tracked: Tracked) -> Tracked:
     """OpenCC t2s, character for character so offsets stay valid.
 
@@ -202,6 +258,9 @@ def to_simplified(tracked: Tracked) -> Tracked:
     a line where it would not is converted one character at a time.
     """
     text = tracked.text
+    gate = _t2s_gate()
+    if gate is not None and gate.search(text) is None:
+        return tracked  # nothing t2s would change (plain simplified text)
     out = _t2s().convert(text)
     if len(out) != len(text):
         out = "\n".join(_convert_line_by_char(line) for line in text.split("\n"))

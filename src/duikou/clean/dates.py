@@ -56,8 +56,11 @@ def _iso(y: int, m: int, d: int | None) -> str:
     return f"{y:04d}-{m:02d}" if d is None else f"{y:04d}-{m:02d}-{d:02d}"
 
 
+_FULL_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
 def _int(s: str) -> int:
-    return int(s.translate({0xFF10 + i: str(i) for i in range(10)}))
+    return int(s.translate(_FULL_DIGITS))
 
 
 def date_from_meta(meta: dict[str, Any]) -> str | None:
@@ -71,12 +74,35 @@ def date_from_meta(meta: dict[str, Any]) -> str | None:
     return None
 
 
+def _first_possible_start(pattern: re.Pattern[str], head: str) -> int:
+    """Where a match of one of the three date patterns could begin at the earliest (-1: the
+    literal it needs is missing), found with fast str.find calls: scanning from there gives
+    the same matches as scanning the whole head."""
+    if pattern is _YMD_CN:
+        # four digits, whitespace (\s is str.isspace), 年: the earliest start is before the
+        # first 年 (a later 年 cannot belong to a match starting earlier)
+        i = head.find("年")
+        if i < 0:
+            return -1
+        before = head[:i]
+        return max(0, i - 4 - (len(before) - len(before.rstrip())))
+    if pattern is _YMD_SEP:  # the separator follows four digits
+        found = [i for i in (head.find("-"), head.find("/"), head.find(".")) if i >= 0]
+        return max(0, min(found) - 4) if found else -1
+    # _DMY_DOT: the first dot follows one or two digits
+    i = head.find(".")
+    return max(0, i - 2) if i >= 0 else -1
+
+
 def date_from_text(text: str, anywhere: bool = False) -> str | None:
     """The page's own date in its head: a date next to 发布/来源/时间 or a clock wins."""
     head = text if anywhere else text[:HEAD_CHARS]
     candidates: list[tuple[int, int, str]] = []  # (priority, position, iso)
     for pattern, order in ((_YMD_CN, "ymd"), (_YMD_SEP, "ymd"), (_DMY_DOT, "dmy")):
-        for m in pattern.finditer(head):
+        start = _first_possible_start(pattern, head)
+        if start < 0:
+            continue
+        for m in pattern.finditer(head, start):
             if m.start() and head[m.start() - 1].isdigit():
                 continue  # inside a longer number
             a, b, c = (_int(g) for g in m.groups())
@@ -128,7 +154,13 @@ def publication_date(raw: str, url: str | None, meta: dict[str, Any]) -> str | N
 
 def dateline_month_day(raw: str) -> tuple[int, int] | None:
     """Month and day of a `…X月X日电` dateline in the head (year unknown)."""
-    m = _DATELINE_MD.search(raw[:HEAD_CHARS])
+    head = raw[:HEAD_CHARS]
+    if "电" not in head:
+        return None
+    i = head.find("月")  # the match has 月 after one or two digits
+    if i < 0:
+        return None
+    m = _DATELINE_MD.search(head, max(0, i - 2))
     if not m:
         return None
     return _int(m.group(1)), _int(m.group(2))

@@ -38,7 +38,10 @@ def _minhash_rows(
     """Per-group, per-bin minima (one-permutation hashing, Li, Owen & Zhang 2012): each shingle
     hash picks a bin from its high bits and competes there with its low 32 bits. One pass over
     the shingles instead of num_perm passes; empty bins are filled by densify()."""
-    bins = (((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
+    if num_perm >= 2 and num_perm & (num_perm - 1) == 0:  # a power of two: one shift
+        bins = (hashes >> np.uint64(64 - num_perm.bit_length() + 1)).astype(np.int64)
+    else:
+        bins = (((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
     bins += group * num_perm
     rows = np.full(n_groups * num_perm, _BIN_EMPTY, dtype=np.uint64)
     np.minimum.at(rows, bins, hashes & _LOW32)
@@ -53,59 +56,115 @@ def _densify(rows: np.ndarray) -> np.ndarray:
     if not empty.any():
         return rows
     n, p = rows.shape
-    cols = np.arange(p, dtype=np.int64)
+    cols = _COLS.get(p)
+    if cols is None:
+        cols = _COLS[p] = np.arange(p, dtype=np.int64)
     idx = np.where(empty, 2 * p, cols)
     nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]  # next non-empty to the right
-    wrap = nxt == 2 * p
-    nxt[wrap] = np.broadcast_to(nxt[:, :1] + p, (n, p))[wrap]  # none: wrap to the row's first
-    values = np.take_along_axis(rows, nxt % p, axis=1)
+    nxt = np.where(nxt == 2 * p, nxt[:, :1] + p, nxt)  # none: wrap to the row's first
+    flat = nxt % p
+    flat += (np.arange(n, dtype=np.int64) * p)[:, None]
+    values = rows.ravel()[flat]
     with np.errstate(over="ignore"):
         shifted = (values + (nxt - cols).astype(np.uint64) * _ROTATE) & _LOW32
     return np.where(empty, shifted, rows)
 
 
+_COLS: dict[int, np.ndarray] = {}
+
+
+def _word_tables() -> tuple[np.ndarray, np.ndarray]:
+    """BMP lookup tables: is the code kept by normalise() (0-9 A-Z a-z and the CJK ranges;
+    0xFFFF stands for everything above the BMP and is not kept), and its lower-case code."""
+    word = np.zeros(0x10000, dtype=bool)
+    for a, b in ((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0x3400, 0x9FFF), (0xF900, 0xFAFF)):
+        word[a : b + 1] = True
+    lower = np.arange(0x10000, dtype=np.uint64)
+    lower[0x41:0x5B] += 0x20
+    return word, lower
+
+
+_WORD, _LOWER = _word_tables()
+_PRIME = np.uint64(1_000_003)
+_PRIME_SQUARED = np.uint64(1_000_003**2 % (1 << 64))
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_SHIFT31 = np.uint64(31)
+
+
+def _rolling_hash(codes: np.ndarray, k: int) -> np.ndarray:
+    """Polynomial hash of every window of k codes (uint64), mixed: codes[i:i+k] -> one value."""
+    n = len(codes) - k + 1
+    with np.errstate(over="ignore"):
+        if k == 5:  # (c0 p + c1) p^2 + (c2 p + c3), then p + c4: the same sum, fewer passes
+            h2 = codes[:-1] * _PRIME
+            h2 += codes[1:]
+            h = h2[:n] * _PRIME_SQUARED
+            h += h2[2 : 2 + n]
+            h *= _PRIME
+            h += codes[4 : 4 + n]
+        else:
+            h = codes[:n].copy()
+            for j in range(1, k):
+                h *= _PRIME
+                h += codes[j : j + n]
+        h *= _MIX
+        h ^= h >> _SHIFT31
+    return h
+
+
 def _line_shingles(text: str) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
     """Shingle hashes of every non-empty normalised line, in one vectorised pass.
 
-    Returns (start, end, normalised length) per line, the flat hashes, and for each hash the
-    index of its line. Shingles never cross a line break; a line shorter than the
-    shingle size is one shingle.
+    Returns (start, end, normalised length) of every line of the text (empty lines have
+    length 0 and no shingles), the flat hashes, and for each hash the index of its line.
+    Shingles never cross a line break; a line shorter than the shingle size is one shingle
+    (the line repeated up to the shingle size). The order of the hashes is irrelevant (only
+    per-bin minima are taken).
     """
     k = settings.MINHASH_SHINGLE
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):  # no character outside the BMP: one code unit each
+        codes = np.frombuffer(data, dtype=np.uint16)
+        word = _WORD[codes]
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        word = _WORD[np.minimum(codes, 0xFFFF)]
+    # normalise (see normalise()): keep 0-9 A-Z a-z and the CJK ranges; lower-case A-Z
+    nl_at = np.flatnonzero(codes == 10)
+    w_pos = np.flatnonzero(word)
+    if len(w_pos) == 0:
+        return [], _NO_HASHES, _NO_GROUPS
+    w = _LOWER[codes[w_pos]]  # every kept code is < 0x10000
+    g = np.searchsorted(nl_at, w_pos)  # line index of each kept character
+    lens = np.bincount(g, minlength=len(nl_at) + 1).tolist()
     spans: list[tuple[int, int, int]] = []
-    norms: list[str] = []
-    pos = 0
-    # normalise the whole text at once (line breaks kept), then pair lines up
-    for line, norm in zip(
-        text.split("\n"), _NOT_WORD_OR_NL.sub("", text).lower().split("\n"), strict=True
-    ):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        if norm:
-            spans.append((start, end, len(norm)))
-            norms.append(norm)
-    if not norms:
-        return spans, np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    # Lines joined with k-1 NULs around them: one rolling hash covers every line, and windows
-    # holding a NUL (crossing a line break) are masked out. A line shorter than k is repeated
-    # up to k characters, so it is exactly one shingle.
-    pad = "\0" * (k - 1)
-    joined = pad + pad.join(x if len(x) >= k else (x * k)[:k] for x in norms) + pad
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    n = len(codes) - k + 1
-    h = codes[:n].copy()
-    prime = np.uint64(1_000_003)
-    with np.errstate(over="ignore"):
-        for j in range(1, k):
-            h *= prime
-            h += codes[j : j + n]
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(31)
-    nuls = np.concatenate(([0], np.cumsum(codes == 0)))
-    valid = nuls[k:] == nuls[:n]  # no NUL inside the window
-    # NULs before a window's start = (k-1) * (its line index + 1)
-    group = nuls[:n][valid] // (k - 1) - 1
-    return spans, h[valid], group
+    start = 0
+    for end, n in zip([*nl_at.tolist(), len(codes)], lens, strict=True):
+        spans.append((start, end, n))
+        start = end + 1
+    parts_h: list[np.ndarray] = []
+    parts_g: list[np.ndarray] = []
+    if len(w) >= k:
+        h = _rolling_hash(w, k)
+        first = g[: len(h)]
+        valid = first == g[k - 1 :]  # window inside one line
+        parts_h.append(h[valid])
+        parts_g.append(first[valid])
+    if any(0 < n < k for n in lens):
+        short = np.array([i for i, n in enumerate(lens) if 0 < n < k], dtype=np.int64)
+        n_short = np.array([lens[i] for i in short.tolist()], dtype=np.int64)
+        first = np.concatenate(([0], np.cumsum(lens)))[short]  # index in w of each line
+        idx = first[:, None] + (np.arange(k)[None, :] % n_short[:, None])
+        sub = w[idx]  # each short line repeated up to k characters: one window each
+        parts_h.append(_rolling_hash(sub.ravel(), k)[::k])
+        parts_g.append(short)
+    if len(parts_h) == 1:
+        return spans, parts_h[0], parts_g[0]
+    return spans, np.concatenate(parts_h), np.concatenate(parts_g)
+
+
+_NO_HASHES = np.empty(0, dtype=np.uint64)
+_NO_GROUPS = np.empty(0, dtype=np.int64)
 
 
 def minhash_signature(text: str, num_perm: int | None = None) -> list[int]:
@@ -139,7 +198,8 @@ def document_signatures(
     if len(hashes) == 0:
         return [_EMPTY] * num_perm, []
     rows = _minhash_rows(hashes, group, len(spans), num_perm)
-    keep = [i for i, (_s, _e, n) in enumerate(spans) if n >= min_chars]
+    # lines without shingles (empty after normalising) never reach min_chars >= 1
+    keep = [i for i, (_s, _e, n) in enumerate(spans) if n >= min_chars and n]
     both = (
         np.concatenate([rows.min(axis=0, keepdims=True), rows[keep]])
         if keep

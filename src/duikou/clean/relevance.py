@@ -11,6 +11,7 @@ in a short text already scores above 0.5.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -55,7 +56,8 @@ def relevance_score(text: str) -> float:
         return 0.0
     weights = domain_terms()
     specific = context = 0.0
-    for term, n in term_hits(text).items():
+    # the same counts as term_hits(text), in the same (first-occurrence) order
+    for term, n in Counter(_automaton().find_matches_as_strings(text)).items():
         value = weights[term] * min(n, MAX_COUNT_PER_TERM)
         if weights[term] < CONTEXT_WEIGHT:
             context += value

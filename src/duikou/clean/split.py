@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 
 _SEPARATOR = re.compile(r"[ \t\u3000]*(?:[{}]+|[-=*_~#]{5,})[ \t\u3000]*")
 _DATELINE = re.compile(
@@ -31,14 +32,13 @@ MIN_ARTICLE_CHARS = 200  # non-space characters on each side of a soft split
 
 
 def _lines(raw: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    while True:
-        nl = raw.find("\n", pos)
-        if nl < 0:
-            out.append((pos, len(raw)))
-            return out
-        out.append((pos, nl))
-        pos = nl + 1
+    out = []
+    pos = 0
+    for line in raw.split("\n"):
+        end = pos + len(line)
+        out.append((pos, end))
+        pos = end + 1
+    return out
 
 
 def _weight(line: str) -> int:
@@ -56,11 +56,14 @@ def split_articles(raw: str) -> list[tuple[int, int]]:
     lines = _lines(raw)
     # 1. hard separators
     pieces: list[list[tuple[int, int]]] = [[]]
-    for s, e in lines:
-        if _SEPARATOR.fullmatch(raw, s, e):
-            pieces.append([])
+    current = pieces[-1]
+    separator = _SEPARATOR.fullmatch
+    for line in lines:
+        if separator(raw, line[0], line[1]):
+            current = []
+            pieces.append(current)
         else:
-            pieces[-1].append((s, e))
+            current.append(line)
     spans: list[tuple[int, int]] = []
     for piece in pieces:
         if not piece:
@@ -69,19 +72,40 @@ def split_articles(raw: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if raw[s:e].strip()]
 
 
+# Every dateline match ends in 讯 or 电 and every header match holds a colon, all inside the
+# line: lines without any of them cannot match (found with fast str.find, not per-line regexes).
+_CUE_CHARS = ("讯", "电", ":", "：")
+
+
+def _candidate_lines(raw: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the lines that hold a cue character, in order."""
+    begin, end = lines[0][0], lines[-1][1]
+    found: set[int] = set()
+    for ch in _CUE_CHARS:
+        p = raw.find(ch, begin, end)
+        while p >= 0:
+            found.add(p)
+            p = raw.find(ch, p + 1, end)
+    if not found:
+        return []
+    starts = [s for s, _e in lines]
+    return sorted({bisect_right(starts, p) - 1 for p in found})
+
+
 def _soft_split(raw: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Split one separator-free piece at datelines / repeated headers."""
     cuts: list[int] = []  # line indexes where a new article begins
     seen_dateline = False
     seen_header = False
     start_line = 0
-    prefix = [0]  # prefix[i] = non-space characters in lines[:i]
-    for s, e in lines:
-        prefix.append(prefix[-1] + _weight(raw[s:e]))
-    for i, (s, e) in enumerate(lines):
-        dateline = _DATELINE.match(raw, s, e) is not None
-        header = _HEADER.match(raw, s, e) is not None
-        if not (dateline or header):
+    # prefix[i] = non-space characters in lines[:i]
+    prefix = [0, *itertools.accumulate([len(raw[s:e].strip()) for s, e in lines])]
+    dateline_match = _DATELINE.match
+    header_match = _HEADER.match
+    for i in _candidate_lines(raw, lines):
+        s, e = lines[i]
+        dateline = dateline_match(raw, s, e) is not None
+        if not dateline and header_match(raw, s, e) is None:
             continue
         first_of_kind = not (seen_dateline if dateline else seen_header)
         if dateline:
