@@ -282,21 +282,16 @@ class Store:
         return [dict(r._mapping) for r in self._execute(query)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        row = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id)).first()
-        return dict(row._mapping) if row else None
+        rows = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id))
+        return dict(rows[0]._mapping) if rows else None
 
     def documents(self) -> Iterator[dict[str, Any]]:
         for row in self._execute(select(s.documents).order_by(s.documents.c.id)):
             yield dict(row._mapping)
 
-    def _execute(self, query: Any) -> Any:
+    def _execute(self, query: Any) -> list[Any]:
         with self.engine.connect() as conn:
-            return _Rows(conn.execute(query).fetchall())
-
-
-class _Rows(list):
-    def first(self) -> Any:
-        return self[0] if self else None
+            return list(conn.execute(query).fetchall())
 
 
 def _threshold() -> float:
