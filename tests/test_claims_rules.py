@@ -7,7 +7,8 @@ import pytest
 
 from duikou.extract.claims import extract_claims
 from duikou.extract.periods import parse_period
-from duikou.models import Mention, Region
+from duikou.models import Region
+from test_claims import mentions_for
 
 ANHUI = Region("340000", "安徽省", "安徽省", "province")
 BEIJING = Region("110000", "北京市", "北京市", "province")
@@ -21,13 +22,6 @@ YANAN = Region("610600", "延安市", "陕西省延安市", "prefecture", "61000
 HAIDONG = Region("630200", "海东市", "青海省海东市", "prefecture", "630000", "630000")
 NAQU = Region("540600", "那曲市", "西藏自治区那曲市", "prefecture", "540000", "540000")
 
-
-def mentions_for(text: str, *pairs: tuple[str, Region]) -> list[Mention]:
-    out = []
-    for surface, region in pairs:
-        start = text.index(surface)
-        out.append(Mention(start, start + len(surface), surface, region))
-    return sorted(out, key=lambda m: m.start)
 
 
 def values(text: str, published: str | None = None) -> list[float]:
