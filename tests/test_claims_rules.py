@@ -224,3 +224,63 @@ def test_evidence_quote_equals_the_text_span() -> None:
     text = "  １９９４年以来，某省共投入援藏资金５０亿元（含支援那曲市２０亿元）。\n特别是近五年，投入援藏资金超过３０亿元。"
     for c in extract_claims(text, [], "2024-01-01"):
         assert text[c.evidence.start:c.evidence.end] == c.evidence.quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每个帮扶村安排资金20万元至50万元不等。",
+        "对口帮扶资金对每个项目的支持额度为10万至30万元。",
+        "援助资金规模在1—2亿元之间。",
+    ],
+)
+def test_ranges_are_not_claims(text: str) -> None:
+    assert values(text) == []
+
+
+def test_rise_to_is_not_a_range() -> None:
+    assert values("对口帮扶资金从2018年的3000万元增至2020年的1.2亿元。") == [30_000_000.0, 120_000_000.0]
+
+
+def test_increment_over_last_year_is_not_a_total() -> None:
+    assert values("帮扶资金为3000万元，较上年增加500万元。") == [30_000_000.0]
+
+
+def test_company_group_money_is_not_aid() -> None:
+    assert values("某某集团投入帮扶资金110亿元。") == []
+
+
+def test_funds_arrived_after_the_figure_are_aid_but_arrived_investment_is_not() -> None:
+    assert values("援助项目资金6000万元已全部拨付到位。") == [60_000_000.0]
+    assert values("今年到位资金1.2亿元。") == []
+
+
+def test_share_of_a_part_does_not_make_the_total_a_part() -> None:
+    assert values("援助项目共涉及资金1.3亿元，其中产业项目资金占比达62%。") == [130_000_000.0]
+
+
+def test_share_of_a_plan_is_progress_not_a_part() -> None:
+    assert values("已向受援地拨付帮扶资金3.6亿元，占全年计划的72%。") == [360_000_000.0]
+
+
+def test_yearly_commitment_is_a_claim_but_yearly_yield_is_not() -> None:
+    assert values("“十四五”期间每年安排帮扶资金不少于1亿元。") == [100_000_000.0]
+    assert values("援建的光伏电站每年发电收益300万元。") == []
+
+
+def test_employment_in_east_west_cooperation() -> None:
+    assert values("东西部协作带动贫困人口就业近5000人。") == [5000.0]
+    assert values("东西部协作框架下，累计帮助贫困劳动力转移就业1.36万人。") == [pytest.approx(13600.0)]
+
+
+def test_people_sent_out() -> None:
+    assert values("对口帮扶医院派出专家团队共计180人。") == [180.0]
+    assert values("派出所共有民警120人。") == []
+
+
+def test_among_them_after_a_comma_is_a_part() -> None:
+    assert values("选派的236名援藏干部中，有42名为专业技术人才。") == [236.0]
+
+
+def test_count_increment_over_last_year_is_not_a_total() -> None:
+    assert values("2019年，该市援建项目数量较上年增加15个。") == []

@@ -63,3 +63,20 @@ def test_normalize_digits_keeps_length() -> None:
     s = "投入１２．５亿元"
     assert len(normalize_digits(s)) == len(s)
     assert normalize_digits(s) == "投入12.5亿元"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("二点五亿", 250_000_000.0), ("十二点三六万", 123_600.0), ("一点五", 1.5), ("三百点零五万", 3_000_500.0)],
+)
+def test_chinese_decimal_point(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["三点", "点五", "二点五千", "五亿点三"])
+def test_chinese_decimal_point_rejects_malformed(text: str) -> None:
+    assert parse_number(text) is None
+
+
+def test_chinese_decimal_money() -> None:
+    assert parse_money("二点五亿元") == pytest.approx(250_000_000.0)

@@ -134,6 +134,13 @@ class _Quantity:
 _DIGIT_RE = re.compile(r"[\d一二两三四五六七八九壹贰叁肆伍陆柒捌玖]")
 
 
+#: Characters that end a number (digits, magnitudes, units) — "至" after one opens a range.
+_RANGE_BEFORE = frozenset("0123456789零〇一二两三四五六七八九十百千万亿元个项名人户吨")
+_RANGE_DIGITS = frozenset("0123456789一二两三四五六七八九十")
+#: Words joining the two ends of a range.
+_RANGE_MARKS = frozenset("至—–－~～-")  # (not 到: 投入1000万元到20个村 is no range)
+
+
 def _find_quantities(norm: str) -> list[_Quantity]:
     """Every number-with-unit in the text that could be a figure (no measure check yet)."""
     out: list[_Quantity] = []
@@ -147,6 +154,11 @@ def _find_quantities(norm: str) -> list[_Quantity]:
             continue
         if prev in "第数几上—–－~～":
             continue
+        if prev in "至到" and norm[m_start - 2:m_start - 1] in _RANGE_BEFORE:
+            continue  # the upper end of a range (10万至30万元)
+        m_end = m.end()
+        if norm[m_end:m_end + 1] in _RANGE_MARKS and norm[m_end + 1:m_end + 2] in _RANGE_DIGITS:
+            continue  # the lower end of a range (20万元至50万元)
         if not _DIGIT_RE.search(num):
             continue  # 千余个, 百余人, 近百亿: a bare magnitude is rhetoric, not a figure
         value = parse_number(num)
@@ -274,11 +286,12 @@ def _names_place(span: str, mentions: list[Mention], offset: int) -> bool:
 
 _LIST_HEAD_RE = re.compile(r"(?:援助|帮扶|援建|支援|援疆|援藏|援青|协作)资金")
 _EXAMPLE_RE = re.compile(r"以[^，,。；;]{1,12}为例|比如|例如")
-_SHARE_RE = re.compile(r"^[^。！？!?；;]{0,12}?占[^。！？!?；;]{0,12}?(?:%|％|比重|比例|以上|成)")
+_PLAN_SHARE_RE = re.compile(r"占[^%％]*(?:计划|任务|目标)")
+_SHARE_RE = re.compile(r"^(?:(?!其中)[^。！？!?；;]){0,12}?占[^。！？!?；;]{0,12}?(?:%|％|比重|比例|以上|成)")
 
 
 #: Marks of a breakdown: 其中…, (含…), and "among them" (签约项目中有10个项目…).
-_PART_MARK = re.compile(r"其中|[(（]含|中有(?=[\d一二两三四五六七八九十百千]+[个项名家所户])")
+_PART_MARK = re.compile(r"其中|[(（]含|中[，,]?有(?=[\d一二两三四五六七八九十百千]+[个项名家所户]|$)")
 
 
 _CLOSE_BRACKET_RE = re.compile(r"[)）]")
@@ -299,7 +312,9 @@ def _is_part(norm: str, q_start: int, q_end: int, mentions: list[Mention], f_sta
         closed = mark.group().endswith("含") and _CLOSE_BRACKET_RE.search(tail)
         if not closed and not _names_place(tail, mentions, f_start + mark.end()):
             return True
-    return bool(_SHARE_RE.search(norm[q_end:q_end + 30]))
+    share = _SHARE_RE.search(norm[q_end:q_end + 30])
+    # "…3.6亿元，占全年计划的72%": progress against a plan, not a part of a total
+    return share is not None and _PLAN_SHARE_RE.search(share.group()) is None
 
 
 #: "特别是/尤其是" opening a sentence singles out a subset (a sub-period, one field) of what

@@ -28,6 +28,7 @@ _BIG = "万萬亿億"
 NUMBER_PATTERN = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:[十百千]?[{_BIG}]{{1,2}}|[百千](?=[{_BIG}]))?"
     rf"|[{_CN_CHARS}]*[{_CN_CHARS.replace('零', '').replace('〇', '').replace('○', '')}][{_CN_CHARS}{_BIG}]*"
+    rf"(?:点[{''.join(CN_DIGITS)}]+[{_BIG}]{{0,2}})?"
 )
 NUMBER_RE = re.compile(NUMBER_PATTERN)
 
@@ -40,7 +41,8 @@ _CN_NONZERO = _CN_CHARS.replace('零', '').replace('〇', '').replace('○', '')
 FAST_NUMBER_PATTERN = (
     rf"[\d{_CN_CHARS}]"
     rf"(?:(?<=\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?)(?:[十百千]?[{_BIG}]{{1,2}}|[百千](?=[{_BIG}]))?"
-    rf"|(?<=[{_CN_CHARS}])(?:[{_CN_CHARS}]*[{_CN_NONZERO}][{_CN_CHARS}{_BIG}]*|(?<=[{_CN_NONZERO}])[{_CN_CHARS}{_BIG}]*))"
+    rf"|(?<=[{_CN_CHARS}])(?:[{_CN_CHARS}]*[{_CN_NONZERO}][{_CN_CHARS}{_BIG}]*|(?<=[{_CN_NONZERO}])[{_CN_CHARS}{_BIG}]*)"
+    rf"(?:点[{''.join(CN_DIGITS)}]+[{_BIG}]{{0,2}})?)"
 )
 
 
@@ -133,7 +135,27 @@ def parse_number(s: str) -> float | None:
         return value
     if all(ch in CN_DIGITS or ch in CN_SMALL_UNITS or ch in CN_BIG_UNITS for ch in s):
         return parse_cn_numeral(s)
+    if "点" in s:
+        return _parse_cn_decimal(s)
     return None
+
+
+def _parse_cn_decimal(s: str) -> float | None:
+    """二点五亿 -> 2.5e8, 十二点三六万 -> 123600: integer part, 点, digits, magnitude."""
+    whole, _, rest = s.partition("点")
+    k = 0
+    while k < len(rest) and rest[k] in CN_DIGITS:
+        k += 1
+    digits, mag = rest[:k], rest[k:]
+    if not digits or any(ch not in CN_BIG_UNITS for ch in mag) or any(ch in CN_BIG_UNITS for ch in whole):
+        return None
+    head = parse_cn_numeral(whole)
+    if head is None:
+        return None
+    value = float(f"{int(head)}." + "".join(str(CN_DIGITS[ch]) for ch in digits))
+    for ch in mag:
+        value *= CN_BIG_UNITS[ch]
+    return value
 
 
 #: Money: number, optional hedge (多/余), magnitude, optional hedge, 元 (or 块).
