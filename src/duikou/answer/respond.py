@@ -104,6 +104,14 @@ def _official(arrangements: list[registry.Arrangement]) -> list[dict[str, Any]]:
     return [asdict(a) for a in arrangements]
 
 
+def _official_note(official: list[dict[str, Any]]) -> str:
+    """Registry rows, labelled so they are never taken for corpus evidence."""
+    if not official:
+        return ""
+    return "【官方安排，非本语料证据】" + "；".join(
+        f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+
+
 def _programme_hint(question: str) -> str | None:
     return next((p for word, p in PROGRAMME_HINTS.items() if word in question), None)
 
@@ -143,8 +151,7 @@ def _yes_no(q: ParsedQuestion, store: Store) -> Answer:
             verdict = "official_only" if official else "no_evidence"
             facts = elsewhere[:5]
         if official:
-            statement += "【官方安排，非本语料证据】" + "；".join(
-                f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+            statement += _official_note(official)
         elif programme and verdict != "yes" and any(a.programme == programme for a in registry.arrangements()):
             sources = sorted({a.source.split(";")[0] for a in registry.arrangements() if a.programme == programme})
             statement += f"【官方安排，非本语料证据】{'、'.join(sources)}中也没有{donor.full_name}。"
@@ -160,7 +167,7 @@ def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
     anchors = q.recipients if aids else q.donors
     if not anchors:
         return Answer(q.text, q.kind, "没有在问题中识别出地区，无法回答。", [])
-    parts = []
+    parts, corpus_statements = [], []
     programme = _programme_hint(q.text)
     for anchor in anchors:
         prefix = [region_prefix(anchor)]
@@ -182,11 +189,9 @@ def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
         else:
             statement = f"本语料未显示{'谁援助' if aids else ''}{anchor.full_name}{'' if aids else '援助哪里'}。"
             verdict = "official_only" if official else "not_found"
-        if official:
-            statement += "【官方安排，非本语料证据】" + "；".join(
-                f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
-        parts.append(Part(anchor.full_name, verdict, statement, facts, official))
-    return Answer(q.text, q.kind, " ".join(p.statement.split("【")[0] for p in parts), parts)
+        corpus_statements.append(statement)
+        parts.append(Part(anchor.full_name, verdict, statement + _official_note(official), facts, official))
+    return Answer(q.text, q.kind, " ".join(corpus_statements), parts)
 
 
 def _amount(q: ParsedQuestion, store: Store) -> Answer:
