@@ -17,7 +17,13 @@ from typing import IO, Any, Self
 
 from duikou import settings
 from duikou.models import RawPage, ReadError
-from duikou.read.encoding import DecodeError, declared_charset, decode_bytes, normalise_encoding
+from duikou.read.encoding import (
+    Decoded,
+    DecodeError,
+    declared_charset,
+    decode_bytes,
+    normalise_encoding,
+)
 
 Result = RawPage | ReadError
 
@@ -171,6 +177,19 @@ def _meta_with(
     return meta
 
 
+def _page_text(data: bytes, html: bool, declared: str | None = None) -> tuple[Decoded, str, dict[str, Any]]:
+    """Decode a page's bytes (charset declared by the transport, else by an HTML meta tag) and,
+    for HTML, keep its main text. Raises DecodeError."""
+    decoded = decode_bytes(data, declared or (declared_charset(data) if html else None))
+    if not html:
+        return decoded, decoded.text, {}
+    from duikou.read.html import html_to_text
+
+    text, extra = html_to_text(decoded.text)
+    extra["format"] = "html"
+    return decoded, text, extra
+
+
 def read_text_file(path: Path, gz: bool, html: bool) -> Iterator[Result]:
     """A whole .txt / .html file is one page; source_id is the file path."""
     with Stream(path, gz) as stream:
@@ -182,16 +201,10 @@ def read_text_file(path: Path, gz: bool, html: bool) -> Iterator[Result]:
         yield ReadError(str(path), "empty file")
         return
     try:
-        decoded = decode_bytes(data, declared_charset(data) if html else None)
+        decoded, text, extra = _page_text(data, html)
     except DecodeError as exc:
         yield ReadError(str(path), str(exc))
         return
-    text, extra = decoded.text, {}
-    if html:
-        from duikou.read.html import html_to_text
-
-        text, extra = html_to_text(text)
-        extra["format"] = "html"
     if not text.strip():
         yield ReadError(
             str(path), "no text in the file" + (" (HTML without visible text)" if html else "")
@@ -305,8 +318,6 @@ def read_warc(path: Path) -> Iterator[Result]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from duikou.read.html import html_to_text
-
     pages = 0
     number = 0
     raw = path.open("rb")
@@ -348,17 +359,10 @@ def read_warc(path: Path) -> Iterator[Result]:
             url = record.rec_headers.get_header("WARC-Target-URI") or None
             record_id = record.rec_headers.get_header("WARC-Record-ID") or where
             try:
-                declared = _content_charset(ctype) or (
-                    declared_charset(payload) if is_html else None
-                )
-                decoded = decode_bytes(payload, declared)
+                decoded, text, extra = _page_text(payload, is_html, _content_charset(ctype))
             except DecodeError as exc:
                 yield ReadError(where, f"{url or record_id}: {exc}")
                 continue
-            text, extra = decoded.text, {}
-            if is_html:
-                text, extra = html_to_text(text)
-                extra["format"] = "html"
             if not text.strip():
                 continue
             problem = _page_too_large(text)
