@@ -9,7 +9,7 @@ def test_ingest_counts_and_reports_errors(tmp_path, store):
     (tmp_path / "b.jsonl").write_text('{"id": "r1", "text": "福建省对口帮扶宁夏回族自治区,闽宁协作。"}\nnot json\n',
                                       encoding="utf-8")
     seen = []
-    report = ingest([tmp_path], store, on_page=seen.append)
+    report = ingest([tmp_path], store, on_page=lambda item, so_far: seen.append(item))
     assert report.pages == 2 and report.documents == 2 and report.added == 2
     assert [e.path for e in report.errors] == [f"{tmp_path / 'b.jsonl'}:2"]
     assert any(isinstance(x, ReadError) for x in seen)

@@ -71,16 +71,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
     with Progress(TextColumn("[bold]ingest"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=err, transient=True, disable=json_output or not err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None, status="")
-        megabytes = 0.0
 
-        def tick(item: Any) -> None:
-            nonlocal megabytes
+        def tick(item: Any, so_far: Any) -> None:
             if not isinstance(item, ReadError):
-                megabytes += len(item.text.encode("utf-8")) / 1e6
                 seconds = max(time.perf_counter() - started, 1e-9)
-                done = bar.tasks[0].completed + 1
-                bar.update(task, advance=1, status=f"{done:.0f} pages, {done / seconds:.1f} pages/s, "
-                                                   f"{megabytes:.1f} MB, {megabytes / seconds:.2f} MB/s")
+                megabytes = so_far.bytes / 1e6
+                bar.update(task, completed=so_far.pages,
+                           status=f"{so_far.pages} pages, {so_far.pages / seconds:.1f} pages/s, "
+                                  f"{megabytes:.1f} MB, {megabytes / seconds:.2f} MB/s")
 
         report = run_ingest(paths, store, on_page=tick)
     seconds = time.perf_counter() - started

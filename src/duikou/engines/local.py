@@ -39,8 +39,9 @@ class IngestReport:
 
 
 def ingest(paths: Iterable[str | Path], store: Store,
-           on_page: Callable[[RawPage | ReadError], None] | None = None) -> IngestReport:
-    """Ingest files or folders; a bad file is reported and the run goes on."""
+           on_page: Callable[[RawPage | ReadError, IngestReport], None] | None = None) -> IngestReport:
+    """Ingest files or folders; a bad file is reported and the run goes on. `on_page` is
+    called after each page or error with the report so far (for progress display)."""
     report = IngestReport()
     paths = list(paths)
     named = {str(Path(p)) for p in paths if not Path(p).is_dir()}
@@ -67,5 +68,5 @@ def ingest(paths: Iterable[str | Path], store: Store,
                 report.pairings += result.pairings
                 report.claims += result.claims
         if on_page:
-            on_page(item)
+            on_page(item, report)
     return report
