@@ -289,35 +289,39 @@ def _rate(text_bytes: int, pages: int, wall: float, cpu: float) -> dict[str, Any
     }
 
 
-def time_pipeline(path: Path) -> dict[str, Any]:
-    """read_paths + process_page on every page; results counted, then dropped (no store)."""
+def _time(path: Path, per_page: Any) -> dict[str, Any]:
+    """Run per_page(page) -> (documents, pairings, claims) over every page read from path."""
     pages = docs = pairings = claims = text_bytes = 0
     w0, c0 = time.perf_counter(), time.process_time()
     for page in _pages(path):
         pages += 1
         text_bytes += len(page.text.encode("utf-8"))
-        for processed in process_page(page):
-            docs += 1
-            pairings += len(processed.pairings)
-            claims += len(processed.claims)
+        d, p, c = per_page(page)
+        docs, pairings, claims = docs + d, pairings + p, claims + c
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     return {**_rate(text_bytes, pages, wall, cpu), "pages": pages, "documents": docs,
             "pairings": pairings, "claims": claims}
 
 
+def time_pipeline(path: Path) -> dict[str, Any]:
+    """read_paths + process_page on every page; results counted, then dropped (no store)."""
+    def per_page(page: Any) -> tuple[int, int, int]:
+        processed = process_page(page)
+        return (len(processed), sum(len(p.pairings) for p in processed),
+                sum(len(p.claims) for p in processed))
+    return _time(path, per_page)
+
+
 def time_baseline(path: Path) -> dict[str, Any]:
     """read_paths + documents_of + find_mentions + the naive rule, over the same file."""
     gazetteer = default_gazetteer()
-    pages = docs = pairings = text_bytes = 0
-    w0, c0 = time.perf_counter(), time.process_time()
-    for page in _pages(path):
-        pages += 1
-        text_bytes += len(page.text.encode("utf-8"))
-        for doc in documents_of(page):
-            docs += 1
-            pairings += len(baseline_pairings(doc, gazetteer.find_mentions(doc.text)))
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    return {**_rate(text_bytes, pages, wall, cpu), "pages": pages, "documents": docs, "pairings": pairings}
+
+    def per_page(page: Any) -> tuple[int, int, int]:
+        docs = documents_of(page)
+        return len(docs), sum(len(baseline_pairings(d, gazetteer.find_mentions(d.text))) for d in docs), 0
+    result = _time(path, per_page)
+    del result["claims"]
+    return result
 
 
 def time_stages(path: Path) -> dict[str, Any]:
