@@ -13,6 +13,7 @@ from typing import Any
 
 from duikou import registry
 from duikou.answer.question import ParsedQuestion, parse_question
+from duikou.clean.dedup import normalise
 from duikou.models import Region
 from duikou.store import Store
 from duikou.store.database import region_prefix
@@ -78,8 +79,6 @@ def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """One row per independent source. Two evidence rows share a source when their documents are
     reprints of each other, when they stand in the same reprinted paragraph (passage), or when
     they quote the very same sentence."""
-    from duikou.clean.dedup import normalise
-
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
