@@ -19,19 +19,31 @@ class Arrangement:
     since: int | None
     until: int | None
     source: str
+    status: str = "confirmed"  # or "unconfirmed": entered from the public record, not yet checked
 
 
 @lru_cache(maxsize=1)
 def arrangements() -> tuple[Arrangement, ...]:
-    text = resources.files("duikou.registry").joinpath("data", "arrangements.tsv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return tuple(
-        Arrangement(
-            r["programme"], r["donor_code"], r["donor"], r["recipient_code"], r["recipient"],
-            int(r["since"]) if r["since"] else None, int(r["until"]) if r["until"] else None, r["source"],
-        )
-        for r in csv.DictReader(lines, delimiter="\t")
-    )
+    """Every row of data/arrangements*.tsv (one file per group of programmes), first row wins
+    for a repeated (programme, donor, recipient, since)."""
+    folder = resources.files("duikou.registry").joinpath("data")
+    files = sorted((f for f in folder.iterdir() if f.name.startswith("arrangements") and f.name.endswith(".tsv")),
+                   key=lambda f: (f.name != "arrangements.tsv", f.name))
+    out: list[Arrangement] = []
+    seen: set[tuple[str, str, str, str, str, int | None]] = set()
+    for f in files:
+        lines = [line for line in f.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+        for r in csv.DictReader(lines, delimiter="\t"):
+            a = Arrangement(
+                r["programme"], r["donor_code"] or "", r["donor"], r["recipient_code"] or "", r["recipient"],
+                int(r["since"]) if r["since"] else None, int(r["until"]) if r["until"] else None, r["source"],
+                (r.get("status") or "confirmed").strip(),
+            )
+            key = (a.programme, a.donor_code, a.donor, a.recipient_code, a.recipient, a.since)
+            if key not in seen:
+                seen.add(key)
+                out.append(a)
+    return tuple(out)
 
 
 def find(donor_prefixes: list[str] | None = None, recipient_prefixes: list[str] | None = None) -> list[Arrangement]:

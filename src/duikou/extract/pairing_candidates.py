@@ -1,0 +1,124 @@
+"""Pairing candidates: every (donor side, recipient side) pair a document could be stating.
+
+Why candidates first: rules that decide while they search only find the phrasings they were
+written for. Here the search is deliberately wide and dumb, and a separate decision
+(pairing_decision) judges each candidate on generic features. A candidate is an ordered pair of
+places (a as donor, b as recipient) in one context:
+
+- ``sentence``  both named in one sentence (both orders are candidates);
+- ``carried``   a place of the previous sentence with a place of this one (a subject carried
+                over: 广东…。从1998年起对口支援哈密; a list continued: 又增加A县、B县);
+- ``title``     a place of the headline with a place of a body sentence (the topic of the page).
+
+Places are the extractor's groups (青海省海南州同德县 is one place, the deepest), after the
+ordinary-word filter, with 我省/我市 and units without a code (兵团 divisions) added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from duikou.extract.pairings import Group, _Extractor, _is_zone, _key, _within
+from duikou.models import Mention
+
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: The most places of one sentence that are paired with each other (longer lists: the first ones).
+MAX_PLACES = 24
+KINDS = ("sentence", "carried", "title")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    a: int  # index of the donor-side group in Context.groups
+    b: int  # index of the recipient-side group
+    kind: str  # one of KINDS
+    start: int  # the evidence span: the sentence of b (and a, for kind "sentence")
+    end: int
+    a_sentence: int  # sentence index of a
+    b_sentence: int
+
+
+@dataclass
+class Context:
+    """What the candidate search found in one document, shared with the features."""
+
+    text: str  # the clean text with look-alike characters undone (offsets unchanged)
+    groups: list[Group]
+    sentences: list[tuple[int, int]]
+    sentence_of: list[int]  # group index -> sentence index
+    by_sentence: list[list[int]]  # sentence index -> its group indexes
+    extractor: _Extractor
+    title_end: int  # end of the first line when it reads as a headline, else 0
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if m.end() - start > 1:
+            spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def build_context(text: str, mentions: list[Mention], published: str | None = None) -> Context:
+    ex = _Extractor(text, mentions, published)
+    groups = [g for g in ex.groups if not g.event]
+    sentences = sentence_spans(ex.text)
+    starts = [s for s, _ in sentences]
+    sentence_of: list[int] = []
+    by_sentence: list[list[int]] = [[] for _ in sentences]
+    k = 0
+    for i, g in enumerate(groups):
+        while k + 1 < len(starts) and starts[k + 1] <= g.start:
+            k += 1
+        sentence_of.append(k)
+        by_sentence[k].append(i)
+    first_line = ex.text.split("\n", 1)[0]
+    title_end = len(first_line) if 0 < len(first_line) <= 60 and "。" not in first_line else 0
+    return Context(ex.text, groups, sentences, sentence_of, by_sentence, ex, title_end)
+
+
+def _pairable(ctx: Context, i: int, j: int) -> bool:
+    a, b = ctx.groups[i].region, ctx.groups[j].region
+    if _key(a) == _key(b) or _within(a, b) or _within(b, a):
+        return False
+    if _is_zone(b):
+        return False  # a development zone gives, it is not a recipient region
+    return not (b.level == "province" and a.level != "province")  # a city does not pair with a province
+
+
+def candidates(ctx: Context) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[tuple[int, int, str]] = set()
+
+    def add(i: int, j: int, kind: str) -> None:
+        if (i, j, kind) in seen or not _pairable(ctx, i, j):
+            return
+        seen.add((i, j, kind))
+        si, sj = ctx.sentence_of[i], ctx.sentence_of[j]
+        s = ctx.sentences[sj]
+        start = min(ctx.sentences[si][0], s[0]) if kind == "sentence" else s[0]
+        out.append(Candidate(i, j, kind, start, s[1], si, sj))
+
+    title_groups = [i for i, g in enumerate(ctx.groups) if g.end <= ctx.title_end]
+    for k, idx in enumerate(ctx.by_sentence):
+        places = idx[:MAX_PLACES]
+        for i in places:
+            for j in places:
+                if i != j:
+                    add(i, j, "sentence")
+        if k > 0 and places:
+            before = ctx.by_sentence[k - 1][:4]
+            for i in before:
+                for j in places:
+                    add(i, j, "carried")
+                    add(j, i, "carried")
+        if title_groups and k > 0 and places and ctx.sentences[k][0] >= ctx.title_end:
+            for i in title_groups[:4]:
+                for j in places:
+                    add(i, j, "title")
+                    add(j, i, "title")
+    return out

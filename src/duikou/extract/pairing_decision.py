@@ -1,0 +1,182 @@
+"""The pairing decision: a small learned model judges every candidate on generic features.
+
+candidates (pairing_candidates) -> features (pairing_features) -> probability (a LightGBM model,
+data/pairings.lgb.txt, trained by scripts/train_models.py on the labelled corpus) -> pairings.
+
+A pair of places is stated by a document when one of its candidates scores at least the
+threshold; each such candidate becomes a Pairing whose evidence is its sentence, exactly as it
+stands in the clean text. Programme and start year are read as the rule extractor reads them
+(the recipient's province, the cue word, the document's disaster words; 自2010年起).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from duikou.extract import learned
+from duikou.extract.pairing_candidates import Candidate, Context, build_context, candidates
+from duikou.extract.pairing_data import vocab
+from duikou.extract.pairing_features import features
+from duikou.extract.pairing_features import names as instance_names
+from duikou.extract.pairings import _clause_of, _key, _level, _programme, _since
+from duikou.models import Evidence, Mention, Pairing, Region
+
+MODEL_NAME = "pairings"
+#: Probability at or above which a candidate states a pairing (chosen by cross-validation,
+#: see docs/decisions.md; stored beside the model as its first line when trained).
+THRESHOLD = 0.5
+
+
+def names() -> tuple[str, ...]:
+    """A pair of places is judged on all its candidates at once: each instance feature's
+    maximum and minimum over them, and how many there are."""
+    base = instance_names()
+    return (*(f"max_{n}" for n in base), *(f"min_{n}" for n in base), "instances")
+
+
+def pair_rows(ctx: Context, cands: Sequence[Candidate], rows: Sequence[Sequence[float]]
+              ) -> tuple[list[tuple[str, str]], list[list[int]], list[list[float]]]:
+    """Candidates grouped by (donor, recipient): the keys, each key's candidate indexes, and the
+    aggregated feature row of each key."""
+    index: dict[tuple[str, str], list[int]] = {}
+    for i, c in enumerate(cands):
+        index.setdefault((_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region)), []).append(i)
+    keys = list(index)
+    members = [index[k] for k in keys]
+    out = []
+    for m in members:
+        cols = list(zip(*(rows[i] for i in m), strict=True))
+        out.append([*(max(c) for c in cols), *(min(c) for c in cols), float(len(m))])
+    return keys, members, out
+
+
+def _single(row: Sequence[float]) -> list[float]:
+    return [*row, *row, 1.0]
+
+
+def shipped_model() -> learned.Model | None:
+    return learned.shipped(MODEL_NAME, names())
+
+
+def shipped_threshold() -> float:
+    from importlib import resources
+
+    path = resources.files("duikou.extract").joinpath("data", f"{MODEL_NAME}.threshold")
+    return float(path.read_text("utf-8").strip()) if path.is_file() else THRESHOLD
+
+
+def scored_candidates(text: str, mentions: list[Mention], published: str | None,
+                      model: learned.Model) -> tuple[Context, list[tuple[Candidate, float, float]]]:
+    """Every candidate with its pair's probability and its own (which picks the evidence)."""
+    ctx = build_context(text, mentions, published)
+    cands = candidates(ctx)
+    if not cands:
+        return ctx, []
+    rows = features(ctx, cands)
+    keys, members, agg = pair_rows(ctx, cands, rows)
+    pair_p = model.predict(agg)
+    own = model.predict([_single(r) for r in rows])
+    out = []
+    for m, p in zip(members, pair_p, strict=True):
+        out += [(cands[i], p, own[i]) for i in m]
+    return ctx, out
+
+
+def decide_pairings(text: str, mentions: list[Mention], published: str | None = None,
+                    model: learned.Model | None = None, threshold: float | None = None) -> list[Pairing]:
+    """Pairings of one document by the learned decision (the shipped model unless one is given)."""
+    model = model or shipped_model()
+    if model is None or not text:
+        return []
+    threshold = shipped_threshold() if threshold is None else threshold
+    ctx, scored = scored_candidates(text, mentions, published, model)
+    chosen = [(c, p, own) for c, p, own in scored if p >= threshold]
+    return _pairings(ctx, chosen, text, published)
+
+
+def _cue(ctx: Context, start: int, end: int) -> str | None:
+    m = vocab().verb_re.search(ctx.text, start, end) or vocab().relation_re.search(ctx.text, start, end)
+    return m.group() if m else None
+
+
+#: Evidence sentences kept per pair: its best candidates (by their own score).
+MAX_EVIDENCE = 3
+
+
+def _pairings(ctx: Context, chosen: Sequence[tuple[Candidate, float, float]], text: str,
+              published: str | None) -> list[Pairing]:
+    v = vocab()
+    by_pair: dict[tuple[str, str], list[tuple[Candidate, float, float]]] = {}
+    regions: dict[tuple[str, str], tuple[Region, Region]] = {}
+    pair_p: dict[tuple[str, str], float] = {}
+    for c, p, own in chosen:
+        a, b = ctx.groups[c.a].region, ctx.groups[c.b].region
+        k = (_key(a), _key(b))
+        by_pair.setdefault(k, []).append((c, p, own))
+        regions[k] = (a, b)
+        pair_p[k] = p
+    for k in list(by_pair):  # both directions chosen: keep the likelier one
+        r = (k[1], k[0])
+        if k in by_pair and r in by_pair:
+            del by_pair[k if pair_p[k] < pair_p[r] else r]
+    out: list[Pairing] = []
+    for k, found in by_pair.items():
+        donor, recipient = regions[k]
+        found.sort(key=lambda cp: (-cp[2], cp[0].start))
+        found = found[:MAX_EVIDENCE]
+        best = found[0][0]
+        clause = _clause_of(ctx.text, best.start, best.end, ctx.groups[best.b].start, "；;")
+        programme = _programme(donor, recipient, _cue(ctx, best.start, best.end), clause, v, ctx.text)
+        since = None
+        for c, _, _ in found:
+            since = _since(ctx.text[c.start:c.end], published)
+            if since is not None:
+                break
+        seen: set[tuple[int, int]] = set()
+        for c, p, _ in found:
+            start, end = c.start, c.end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if (start, end) in seen or start >= end:
+                continue
+            seen.add((start, end))
+            out.append(Pairing(
+                donor=donor, recipient=recipient, programme=programme,
+                evidence=Evidence(start, end, text[start:end], f"decision.{c.kind}", round(p, 3)),
+                level=_level(donor, recipient), since=since,
+            ))
+    out.sort(key=lambda p: (p.evidence.start, -p.evidence.confidence))
+    return out
+
+
+# --------------------------------------------------------------------------- training
+
+
+def _matches(region: Region, code: str | None, name: str | None) -> bool:
+    from duikou.evaluate.pairings import _side_match
+
+    return _side_match(region.code, region.full_name, code, name)
+
+
+def pairing_examples(text: str, mentions: list[Mention], published: str | None,
+                     gold: Sequence[dict]) -> tuple[list[list[float]], list[int]]:
+    """Feature rows and labels of one document: a candidate is positive when its (donor,
+    recipient) is a gold pairing of the document's page."""
+    ctx = build_context(text, mentions, published)
+    cands = candidates(ctx)
+    if not cands:
+        return [], []
+    keys, members, rows = pair_rows(ctx, cands, features(ctx, cands))
+    labels = []
+    for m in members:
+        c = cands[m[0]]
+        a, b = ctx.groups[c.a].region, ctx.groups[c.b].region
+        labels.append(int(any(_matches(a, g.get("donor_code"), g.get("donor"))
+                              and _matches(b, g.get("recipient_code"), g.get("recipient")) for g in gold)))
+    return rows, labels
+
+
+def train_pairing_model(rows: Sequence[Sequence[float]], labels: Sequence[int]) -> learned.Model:
+    return learned.train(rows, labels, names())
