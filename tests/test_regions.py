@@ -117,7 +117,8 @@ def test_describe_candidates_code_first() -> None:
 
 def test_gazetteer_data_sources_recorded() -> None:
     data = Path(__file__).resolve().parents[1] / "src" / "duikou" / "regions" / "data"
-    for name in ("divisions.tsv", "history.tsv", "aliases.tsv", "xpcc.tsv", "known_pairings.tsv", "words.tsv"):
+    for name in ("divisions.tsv", "history.tsv", "aliases.tsv", "xpcc.tsv", "known_pairings.tsv", "words.tsv",
+                 "townships.tsv", "zones.tsv"):
         head = (data / name).read_text("utf-8").splitlines()[:3]
         assert head[0].startswith("#"), name
         assert any("icen" in line or "Apache" in line or "BSD" in line for line in
@@ -164,3 +165,24 @@ def test_feature_and_facility_rules_keep_offsets_sorted() -> None:
     assert all(text[m.start:m.end] == m.surface for m in found)
     assert "黄浦" not in {m.surface for m in found} and "安多" not in {m.surface for m in found}
     assert any(m.region.code == "654000" for m in found)  # 伊犁河谷: 谷 cancels the feature rule
+
+
+def test_townships_have_no_code_and_a_full_name() -> None:
+    gaz = default_gazetteer()
+    text = "杭州某区对口援建青川县竹园镇，奉节县竹园镇也来学习。"
+    towns = [m for m in gaz.find_mentions(text) if m.region.level == "township"]
+    assert [m.region.full_name for m in towns] == ["四川省广元市青川县竹园镇", "重庆市奉节县竹园镇"]
+    assert all(m.region.code is None and m.region.name == "竹园镇" for m in towns)
+    assert towns[0].region.parent_code == "510822" and towns[0].region.province_code == "510000"
+    assert towns[0].why.startswith("township")
+    assert all(text[m.start:m.end] == m.surface for m in towns)
+    assert "竹园镇" in gaz.local.township_names("510822")
+
+
+def test_zones_have_no_code_and_a_full_name() -> None:
+    gaz = default_gazetteer()
+    found = {m.surface: m.region for m in gaz.find_mentions("常州经开区和深圳市大鹏新区分别结对帮扶。")}
+    assert found["常州经开区"].code is None and found["常州经开区"].full_name == "江苏省常州经济开发区"
+    assert found["常州经开区"].level == "other" and found["常州经开区"].province_code == "320000"
+    assert found["大鹏新区"].full_name == "广东省深圳市大鹏新区"
+    assert "深圳市" in found  # the city stays a mention of its own before a listed zone

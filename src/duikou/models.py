@@ -38,7 +38,7 @@ class Region:
     code: str | None
     name: str  # official name, e.g. 海南藏族自治州
     full_name: str  # with its parents, e.g. 青海省海南藏族自治州
-    level: str  # province | prefecture | county | other
+    level: str  # province | prefecture | county | township | other (code None below county)
     province_code: str | None = None
     parent_code: str | None = None
 

@@ -14,6 +14,9 @@ Mention.why starts with how the name matched, then "; "-separated reasons when c
     former:<old> (<from>–<to>) a name no longer in force; region is today's unit
                               (former:达孜县 (2008–2017) -> 达孜区 540104)
     zone                      development zone without a GB/T 2260 code (镇江新区; code None)
+    zone; <word> of <city>    a zone written right after its city (常州经开区, 无锡市新区管委会; code None)
+    township; <reason>        a 乡/镇/街道 inside its county's context (竹园镇 after 青川; code None,
+                              level "township", full_name 四川省广元市青川县竹园镇)
     xpcc / xpcc-short         XPCC division (兵团第四师 / 四师; code None, level "other")
     abbrev:<pair>             one character of a pair compound (苏 in abbrev:苏陕); span = 1 char
     programme-word:<援X>      the X of a programme word (疆 in programme-word:援疆); span = 1 char

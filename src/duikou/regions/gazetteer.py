@@ -28,6 +28,7 @@ from importlib import resources
 import ahocorasick_rs
 
 from duikou.models import Mention, Region
+from duikou.regions.local import LocalUnits
 
 LEVEL_PRIOR = {"province": 0.6, "prefecture": 0.4, "county": 0.0, "other": -0.2}
 KIND_PRIOR = {"name": 3.0, "former": 2.8, "xpcc": 3.0, "zone": 2.6, "short": 2.0,
@@ -111,10 +112,12 @@ class Gazetteer:
 
     def __init__(self, divisions: list[dict[str, str]], history: list[dict[str, str]] = (),
                  aliases: list[dict[str, str]] = (), xpcc: list[dict[str, str]] = (),
-                 pairings: list[dict[str, str]] = (), words: list[dict[str, str]] = ()):
+                 pairings: list[dict[str, str]] = (), words: list[dict[str, str]] = (),
+                 zones: list[dict[str, str]] = ()):
         self.units: dict[str, Unit] = {}
         self.regions: dict[str, Region] = {}
         self._build_units(divisions, history, xpcc)
+        self._build_zones(zones)
         self._key_by_region = {id(u.region): k for k, u in self.units.items()}
         self._surfaces: dict[str, _Surface] = {}
         self._abbrev: dict[str, list[Reading]] = defaultdict(list)
@@ -132,6 +135,10 @@ class Gazetteer:
         self._lookalike = {w["word"]: w["value"] for w in words if w["kind"] == "lookalike"}
         self._extra_blocks: set[str] = set()
         self._add_names(divisions, history, aliases, xpcc)
+        for row in zones:
+            unit = self.units["zone:" + row["name"]]
+            for form in [row["name"]] + [f for f in (row.get("shorts") or "").split("/") if f]:
+                self._add(form, Reading(unit, "zone", KIND_PRIOR["zone"] + LEVEL_PRIOR["other"]))
         blocks |= self._extra_blocks
         for surface, info in self._surfaces.items():
             info.common = surface in common
@@ -187,6 +194,7 @@ class Gazetteer:
             for r in info.readings) for p, info in zip(self._patterns, self._pinfo)]
         self._support = [self._support_keys(info) if info is not None and len(info.readings) == 1 else ()
                          for info in self._pinfo]
+        self.local = LocalUnits(self)  # townships (lazy) and zones named after their city
         self._programme_re = re.compile("援(?:" + "|".join(
             re.escape(ch) + (f"(?!{stops[ch]})" if ch in stops else "") for ch in sorted(self._programme)
         ) + ")")
@@ -219,6 +227,24 @@ class Gazetteer:
             name = f"新疆生产建设兵团第{row['numeral']}师"
             region = Region(None, name, name, "other", "650000", None)
             self.units[key] = Unit(key, region)
+
+    def _build_zones(self, zones) -> None:
+        """Zones of zones.tsv: code None, full name = province + name when the name starts with
+        its city's (常州经济开发区 -> 江苏省常州经济开发区), else the city's full name + name."""
+        for row in zones:
+            city = self.regions[row["parent"]]
+            name = row["name"]
+            stem = city.name[:-1] if city.name.endswith(("市", "县", "省")) and len(city.name) > 2 else city.name
+            province = self.regions.get(city.province_code or "")
+            if city.level == "province":
+                full = city.full_name + name
+            elif name.startswith(stem) and province is not None:
+                full = province.full_name + name
+            else:
+                full = city.full_name + name
+            parent = city.code if city.level != "county" else city.parent_code
+            key = "zone:" + name
+            self.units[key] = Unit(key, Region(None, name, full, "other", city.province_code, parent))
 
     def _add(self, surface: str, reading: Reading) -> None:
         info = self._surfaces.get(surface)
@@ -381,7 +407,7 @@ class Gazetteer:
         programme = [m[1] for m in self._programme_re.findall(text)] if "援" in text else ()
         compounds = self._compounds(text)
         if not pending and not programme and not compounds and not weak:
-            return out  # type: ignore[return-value]
+            return self._below_county(text, out)  # type: ignore[arg-type]
         ctx = _Context()
         for key, count in Counter(keys).items():
             ctx.add(self.units[key], count)
@@ -401,7 +427,12 @@ class Gazetteer:
         mentions = [m for m in out if m is not None]
         if programme or compounds:
             mentions = self._merge_aux(text, mentions, compounds, ctx)
-        return mentions
+        return self._below_county(text, mentions)
+
+    def _below_county(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Zones written after their city, then townships inside their county's context."""
+        local = self.local
+        return local.townships(text, local.zones(text, mentions))
 
     def _after(self, text: str, i: int, e: int, next_start: int) -> str:
         """What the words right after match i (ending at e) make of it: 'feature' (黄浦江, 北京路:
@@ -663,4 +694,4 @@ def _t2s(text: str) -> str:
 def default_gazetteer() -> Gazetteer:
     """The gazetteer built from the data files shipped in duikou/regions/data (cached)."""
     return Gazetteer(_rows("divisions.tsv"), _rows("history.tsv"), _rows("aliases.tsv"),
-                     _rows("xpcc.tsv"), _rows("known_pairings.tsv"), _rows("words.tsv"))
+                     _rows("xpcc.tsv"), _rows("known_pairings.tsv"), _rows("words.tsv"), _rows("zones.tsv"))

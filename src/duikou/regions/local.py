@@ -1,0 +1,282 @@
+"""Units below the county level or outside GB/T 2260: townships and development zones.
+
+Why a separate pass: there are ~39,000 township names and most are ordinary-looking words
+(城关镇, 新华街道, 同心镇 in a dozen counties), so they must never go into the main automaton.
+A township is recognised only inside its county's context: its name, suffix included, follows
+or sits in the same sentence as its county (or the county's prefecture), or its county is the
+document's main county. Zones (经开区, 高新区, 新区, 新区管委会, 保税区 ...) are recognised when
+written right after their city (常州经开区, 无锡市新区管委会, 霍尔果斯经济开发区) or by a name
+listed in zones.tsv (大鹏新区). Both get code None, like XPCC divisions, and a full name
+(四川省广元市青川县竹园镇; 江苏省常州经济开发区) so they can be matched and shown by name.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from duikou.models import Mention, Region
+
+if TYPE_CHECKING:
+    from duikou.regions.gazetteer import Gazetteer, Unit
+
+TOWNSHIP_SUFFIX = re.compile(r"(?:镇|乡|街道|苏木)$")
+TOWNSHIP_SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
+SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+LOOKBACK = 60  # chars before a township in which its county may be named (the previous clause)
+#: generic zone words written right after a city; value = the expansion used in the name
+#: (the corpus convention writes 常州经开区 as 常州经济开发区)
+ZONE_WORDS: dict[str, str] = {
+    "经济技术开发区": "经济技术开发区", "经济开发区": "经济开发区", "经开区": "经济开发区",
+    "高新技术产业开发区": "高新技术产业开发区", "高新区": "高新区", "综合保税区": "综合保税区",
+    "保税区": "保税区", "新区管委会": "新区管委会", "新区": "新区", "工业园区": "工业园区",
+}
+ZONE_RE = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+
+
+class LocalUnits:
+    """Townships (loaded lazily from townships.tsv) and zones named after their city."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.g = gazetteer
+        self._by_name: dict[str, tuple[str, ...]] | None = None  # township name -> county keys
+        self._tails: dict[str, list[int]] = {}  # 园镇 -> name lengths ending so, longest first
+        self._regions: dict[tuple[str, str], Region] = {}
+        self._zone_regions: dict[str, Region] = {}
+
+    # ---- townships ----------------------------------------------------------------------
+    def _load(self) -> dict[str, tuple[str, ...]]:
+        """name -> county keys; ~40 ms, done on the first page that has a 镇/乡/街道."""
+        if self._by_name is None:
+            text = resources.files("duikou.regions").joinpath("data", "townships.tsv").read_text("utf-8")
+            by_name: dict[str, list[str]] = defaultdict(list)
+            units = self.g.units
+            for line in text.splitlines():
+                if not line or line[0] == "#" or line.startswith("county\t"):
+                    continue
+                county, name, _ = line.split("\t", 2)
+                key = county if county in units else "zone:" + county
+                if key in units:
+                    by_name[name].append(key)
+            self._by_name = {k: tuple(v) for k, v in by_name.items()}
+            tails: dict[str, set[int]] = defaultdict(set)
+            for name in self._by_name:
+                suffix = TOWNSHIP_SUFFIX.search(name)
+                if suffix is not None and suffix.start() > 0:
+                    tails[name[suffix.start() - 1:]].add(len(name))
+            self._tails = {t: sorted(n, reverse=True) for t, n in tails.items()}
+        return self._by_name
+
+    def township_names(self, county_key: str) -> list[str]:
+        """Every township of one county (for reports and tests)."""
+        return sorted(n for n, keys in self._load().items() if county_key in keys)
+
+    def _township_region(self, county_key: str, name: str) -> Region:
+        region = self._regions.get((county_key, name))
+        if region is None:
+            county = self.g.units[county_key].region
+            parent = county.code or county.parent_code
+            region = Region(None, name, county.full_name + name, "township", county.province_code, parent)
+            self._regions[(county_key, name)] = region
+        return region
+
+    def townships(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Township mentions whose county (or prefecture) is named nearby or is the document's
+        main county; mentions lying inside a township's name (同心 in 同心镇) are replaced."""
+        if not mentions:
+            return mentions
+        hits = TOWNSHIP_SUFFIX_FIND(text)
+        self._load()
+        tails = self._tails
+        # (start of the name, end) for every suffix whose last two characters end some township
+        spans: list[tuple[int, int]] = []
+        for hit in hits:
+            e = hit.end()
+            lengths = tails.get(text[e - len(hit.group()) - 1:e])
+            if lengths:
+                spans.extend((e - n, e) for n in lengths if e - n >= 0)  # longest first
+        if not spans:
+            return mentions
+        counties = self._counties(mentions)
+        if not counties:
+            return mentions
+        by_name = self._by_name or {}
+        main = Counter(c[2] for c in counties if c[2])
+        top = main.most_common(2)
+        dominant = top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else ""
+        starts = [m.start for m in mentions]
+        cstarts = [c[0] for c in counties]
+        found: list[Mention] = []
+        done_end = -1
+        for s, e in spans:
+            if e == done_end or (found and found[-1].end > s):
+                continue
+            name = text[s:e]
+            keys = by_name.get(name)
+            if keys is None:
+                continue
+            # an existing mention may lie inside the name, never across its edges
+            i = bisect_left(starts, s)
+            if i and mentions[i - 1].end > s:
+                continue
+            j = bisect_left(starts, e)
+            if any(m.end > e for m in mentions[i:j]):
+                continue
+            picked = self._pick(text, s, e, keys, counties, cstarts, dominant)
+            if picked is None:
+                continue
+            key, why = picked
+            found.append(Mention(s, e, name, self._township_region(key, name), 0.9, f"township; {why}"))
+            done_end = e
+        if not found:
+            return mentions
+        return _replace_inside(mentions, found)
+
+    def _counties(self, mentions: list[Mention]) -> list[tuple[int, int, str, str]]:
+        """(start, end, county key or '', prefecture code) of the county-context mentions."""
+        counties: list[tuple[int, int, str, str]] = []
+        key_of = self.g._key_of
+        for m in mentions:
+            r = m.region
+            if r.level == "county":
+                counties.append((m.start, m.end, key_of(r) or "", r.parent_code or ""))
+            elif r.level == "prefecture":
+                counties.append((m.start, m.end, "", r.code or ""))
+            elif r.level == "other" and r.parent_code:
+                key = key_of(r) or ""  # a zone with townships of its own (gb=0 in divisions.tsv)
+                if key in self.g.units:
+                    counties.append((m.start, m.end, key, r.parent_code))
+        return counties
+
+    def _pick(self, text: str, s: int, e: int, keys: tuple[str, ...],
+              counties: list[tuple[int, int, str, str]], cstarts: list[int],
+              dominant: str) -> tuple[str, str] | None:
+        """The county a township name belongs to here, and why; None when no county fits."""
+        sent_start = SENTENCE_START(text, s)
+        left = min(sent_start, max(0, s - LOOKBACK))  # the sentence, or the previous clause
+        m_end = SENTENCE_END.search(text, e)
+        right = m_end.start() if m_end else len(text)
+        lo, hi = bisect_left(cstarts, left), bisect_right(cstarts, right)
+        best: tuple[float, str, str] | None = None
+        for cs, ce, ckey, pref in counties[lo:hi]:
+            if cs >= s and ce <= e:
+                continue  # a name inside the township's own name is no context
+            if ce > s and cs < e:
+                continue
+            distance = s - ce if ce <= s else (cs - e) * 2
+            for key in keys:
+                if ckey and key == ckey:
+                    score, why = 2.0, f"county {self.g.units[key].region.name} named nearby"
+                elif pref and self.g.units[key].region.parent_code == pref and not ckey:
+                    prefecture = self.g.by_code(pref)
+                    score, why = 1.0, f"its prefecture {prefecture.name if prefecture else pref} named nearby"
+                else:
+                    continue
+                score -= distance / 1000
+                if best is None or score > best[0]:
+                    best = (score, key, why)
+                elif score == best[0] and key != best[1]:
+                    best = (score, "", "")  # two counties of this name equally near: undecided
+        if best is not None and best[1]:
+            return best[1], best[2]
+        if best is not None:
+            return None
+        if dominant and dominant in keys:
+            return dominant, f"{self.g.units[dominant].region.name} is the document's main county"
+        # a distinctive name (3+ characters) of a township of exactly one county the document names
+        named = {c[2] for c in counties if c[2] and c[2] in keys}
+        if len(named) == 1 and e - s >= 3:
+            key = named.pop()
+            return key, f"county {self.g.units[key].region.name} named in the document"
+        return None
+
+    # ---- zones --------------------------------------------------------------------------
+    def zones(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A city (or county-level city) followed directly by a zone word: 常州经开区, 无锡市新区管委会."""
+        if not mentions or not ZONE_RE.search(text):
+            return mentions
+        found: list[Mention] = []
+        for k, m in enumerate(mentions):
+            r = m.region
+            zm = ZONE_RE.match(text, m.end)
+            if zm is None or r.code is None:
+                continue
+            if r.level == "county" and not (r.name.endswith("市") or r.code[:2] + "0000" in MUNICIPALITIES):
+                continue
+            if r.level == "province" and r.code not in MUNICIPALITIES:
+                continue
+            nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+            if nxt is not None and nxt.start < zm.end() and nxt.end > zm.end():
+                continue
+            found.append(Mention(m.start, zm.end(), text[m.start:zm.end()],
+                                 self._zone_region(r, m.surface, zm.group()), 0.9,
+                                 f"zone; {zm.group()} of {r.name}"))
+        if not found:
+            return mentions
+        return _replace_inside(mentions, found)
+
+    def _zone_region(self, city: Region, surface: str, word: str) -> Region:
+        """The zone's Region: a known one from divisions.tsv / zones.tsv when its name matches,
+        else a new one named as written (经开区 spelled out), full name = province + name."""
+        stem = surface[:-1] if surface.endswith("市") and len(surface) > 2 else surface
+        expanded = ZONE_WORDS[word]
+        for name in (stem + word, stem + expanded, surface + word, surface + expanded,
+                     stem + "经济技术开发区" if word == "经开区" else "",
+                     stem + "高新技术产业开发区" if word == "高新区" else ""):
+            if not name:
+                continue
+            for reading in self.g._surfaces.get(name, _EMPTY).readings:
+                u = reading.unit
+                if u.region.code is None and reading.kind in ("zone", "name", "short") and (
+                        u.region.parent_code in (city.code, city.parent_code) or u.region.province_code == city.province_code):
+                    return u.region
+        name = surface + expanded
+        key = f"{city.code}:{name}"
+        region = self._zone_regions.get(key)
+        if region is None:
+            province = self.g.by_code(city.province_code) if city.province_code else None
+            if city.level == "province":
+                full = name if name.startswith(city.name) else city.name + name
+            else:
+                prefix = province.full_name if province is not None and province.code != city.code else ""
+                if not name.startswith(stem) and city.level != "province":
+                    prefix = city.full_name
+                full = prefix + name
+            parent = city.code if city.level != "county" else city.parent_code
+            region = Region(None, name, full, "other", city.province_code, parent)
+            self._zone_regions[key] = region
+        return region
+
+
+class _NoSurface:
+    readings: tuple = ()
+
+
+_EMPTY = _NoSurface()
+
+
+def SENTENCE_START(text: str, pos: int) -> int:  # noqa: N802 - reads like a constant lookup
+    """Start of the sentence holding pos."""
+    return max(text.rfind(c, 0, pos) for c in "。！？!?\n；;") + 1
+
+
+def _replace_inside(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
+    """Merge new mentions (sorted, non-overlapping) in, dropping old ones lying inside a new one."""
+    fstarts = [f.start for f in found]
+    out = []
+    for m in mentions:
+        i = bisect_right(fstarts, m.start) - 1
+        if i >= 0 and m.end <= found[i].end:
+            continue
+        out.append(m)
+    out += found
+    out.sort(key=_START)
+    return out
+
+
+def _START(m: Mention) -> int:  # noqa: N802
+    return m.start
