@@ -398,3 +398,105 @@ def test_typical_page_layouts(page: str, expected: list[str]) -> None:
     text = clean_text(page)[0]
     normalise = str.maketrans("，（）：", ",():")
     assert [line.translate(normalise) for line in text.splitlines()] == expected
+
+
+# --- article text after the last sentence (issue 8) ------------------------------------------
+
+# A feature set one phrase per line (no sentence punctuation), as on WeChat accounts; its
+# figures come after the last line that reads as prose.
+PHRASE_INTRO = (
+    "为展示某市对口帮扶某州十年来的新变化,本栏目推出系列报道,今天走进某州的高原牧场。\n\n"
+    "在雪山脚下\n\n有一片辽阔的草原\n\n牧民们世代在这里放牧\n\n"
+    "如今,这片草原的模样\n\n"
+)
+PHRASE_RUN = [
+    "2012年新一轮帮扶以来",
+    "某市先后选派干部人才300多名",
+    "投入帮扶资金15亿元",
+    "实施项目260多个",
+    "建成牧民定居点40个",
+    "近万名牧民住进了新房",
+    "草原上的日子越过越红火",
+]
+
+
+def test_phrase_per_line_run_after_the_last_sentence_is_kept() -> None:
+    text = clean_text(PHRASE_INTRO + "\n\n".join(PHRASE_RUN) + "\n")[0]
+    for line in PHRASE_RUN:
+        assert line in text.splitlines()
+    # phrases joined by single line breaks, as they appear in the page
+    assert "投入帮扶资金15亿元\n实施项目260多个" in text
+
+
+def test_phrase_run_after_an_open_last_sentence_is_kept_without_layout_evidence() -> None:
+    page = "某市与某县结对帮扶以来,两地干部群众携手奋斗,走出了一条\n" + "\n".join(PHRASE_RUN)
+    assert "投入帮扶资金15亿元" in clean_text(page)[0]
+
+
+def test_phrase_run_stops_at_page_furniture() -> None:
+    page = PHRASE_INTRO + "\n".join(PHRASE_RUN[:6]) + "\n责任编辑:某某\n" + "\n".join(PHRASE_RUN[:6])
+    text = clean_text(page)[0]
+    assert text.count("投入帮扶资金15亿元") == 1 and "责任编辑" not in text
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # related headlines after a finished article: longer lines
+        [
+            "某省召开对口支援工作推进会议部署下一阶段重点任务",
+            "某市援建的第一人民医院新院区正式投入使用迎来患者",
+            "某县2022年东西部协作项目全部开工建设进展顺利",
+            "两地签订新一轮结对帮扶协议明确十二项重点合作",
+            "某州举办农产品产销对接会现场签约金额创新高",
+            "援疆干部人才座谈会召开听取意见建议推动工作",
+        ],
+        # short headlines, each with a date stamp
+        [f"某地帮扶新闻第{n}条 2022-0{n}-01" for n in range(1, 8)],
+        # too few lines to be a run
+        PHRASE_RUN[:4],
+    ],
+)
+def test_headline_lists_after_a_finished_article_stay_out(after: list[str]) -> None:
+    page = "某市对口支援某县十年来,累计投入资金三亿元,建成学校、医院等项目八十个。\n" + "\n".join(after)
+    text = clean_text(page)[0]
+    assert not any(line in text for line in after[:-1])
+
+
+def test_short_headlines_after_a_finished_article_stay_out() -> None:
+    page = (
+        "某市对口支援某县十年来,累计投入资金三亿元,建成学校、医院等项目八十个。\n"
+        "• 新闻\n• 财经\n"
+        "对口帮扶合作开新局\n“山货进城”销售旺\n今年春运不发愁? 12\n"
+        "某地旅游人气回升\n十大产业园区名单\n3个县脱贫摘帽\n"
+    )
+    assert "山货进城" not in clean_text(page)[0]
+
+
+# A second article glued after a copyright footer.
+FIRST_ARTICLE = "某市对口支援某州十年来,累计投入资金二十亿元,实施项目三百个,受援地面貌一新。\n"
+FOOTER = "版权声明:凡注明来源某某网的作品,版权归某某网所有。未经授权,任何媒体不得转载。\n"
+
+
+def test_headline_of_an_article_glued_after_a_footer_is_kept() -> None:
+    second = (
+        "2021年某市援助某州3.5亿元\n"
+        "2021年,某市安排对口支援资金3.5亿元,重点投向某州的教育、医疗和产业项目,共实施项目52个。\n"
+    )
+    text = clean_text(FIRST_ARTICLE + FOOTER + "-\n" + second)[0]
+    assert "2021年某市援助某州3.5亿元\n2021年,某市安排对口支援资金3.5亿元" in text
+    assert "版权" not in text and "\n-\n" not in text
+
+
+def test_glued_article_cut_off_after_its_first_words_is_kept() -> None:
+    text = clean_text(FIRST_ARTICLE + FOOTER + "2021年某市援助某州3.5亿元\n2021年某市安排援助某州各类资金")[0]
+    assert text.endswith("2021年某市援助某州3.5亿元\n2021年某市安排援助某州各类资金")
+
+
+def test_related_headlines_after_a_footer_stay_out() -> None:
+    for tail in (
+        "某县召开脱贫攻坚总结大会\n某镇举办农民丰收节文艺演出活动",
+        "更多新闻\n某省援疆干部人才座谈会召开\n某市领导调研对口帮扶工作",
+    ):
+        text = clean_text(FIRST_ARTICLE + FOOTER + tail)[0]
+        assert text == FIRST_ARTICLE.strip(), text

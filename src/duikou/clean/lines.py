@@ -18,6 +18,7 @@ from duikou.clean.tracked import Edit
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _C = "\u3400-\u9fff\uf900-\ufaff"
+_AT_LEAST_3_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{3}}")
 _AT_LEAST_5_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{5}}")
 _AT_LEAST_10_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{10}}")
 _AT_LEAST_40_CJK = re.compile(rf"(?:[^{_C}]*+[{_C}]){{40}}")
@@ -418,6 +419,13 @@ def _judge(text: str, kept_only: bool) -> list[tuple[int, int, int | None, bool,
             and all(verdicts[j] == "blank" for j in range(rest[0] + 1, n_lines))
         ):
             tail_keep = rest[0]
+    # Lines after the last sentence that are article text all the same: a phrase-per-line
+    # run continuing the article, and a second article glued after a footer.
+    also_keep: set[int] = set()
+    if last is not None and last + 1 < n_lines:
+        also_keep = _phrase_run(lines, verdicts, items, prose, first, last)
+    if footer_at is not None and footer_at + 1 < n_lines:
+        also_keep |= _glued_headlines(lines, verdicts, items, prose, footer_at)
 
     out: list[tuple[int, int, int | None, bool, str]] = []
     last_line = n_lines - 1
@@ -425,7 +433,7 @@ def _judge(text: str, kept_only: bool) -> list[tuple[int, int, int | None, bool,
         if kept_only and why is not None:
             continue
         line = lines[i]
-        if why is None and first is not None:
+        if why is None and first is not None and i not in also_keep:
             if i < first and (
                 (_AT_LEAST_5_CJK.match(line) is None and not _DIGIT.search(line))
                 or _ASCII_WORDS.fullmatch(line)
@@ -455,6 +463,120 @@ def _judge(text: str, kept_only: bool) -> list[tuple[int, int, int | None, bool,
         else:
             out.append((s, s + len(raw[i]), nl, False, why))
     return out
+
+
+# --- article text after the last sentence ------------------------------------------------------
+
+PHRASE_RUN_MIN = 6  # lines in a phrase-per-line run that continues the article
+PHRASE_RUN_LONG = 10  # a run this long needs no other sign that it continues the article
+PHRASE_MAX_LEN = 30  # characters of one phrase line
+PHRASE_RUN_MEAN_LEN = 20  # mean characters per line of such a run (headline lists run longer)
+_DATE_STAMP = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
+_OPEN_END = re.compile(r"[^。！？!?…”」』\"')）]$")
+
+
+def _phrase(line: str) -> bool:
+    """A short line of running text: 4-30 characters, at least 3 Chinese, no link or date."""
+    return (
+        4 <= len(line) <= PHRASE_MAX_LEN
+        and _AT_LEAST_3_CJK.match(line) is not None
+        and _URLISH.search(line) is None
+        and _DATE_STAMP.search(line) is None
+    )
+
+
+def _phrase_run(
+    lines: list[str],
+    verdicts: list[str | None],
+    items: list[bool],
+    prose: list[bool],
+    first: int,
+    last: int,
+) -> set[int]:
+    """A page set one phrase per line (WeChat style: `深圳累计派出干部800多名` / `财政资金投入
+    80多亿元` / ...) goes on after its last "prose" line. The run of short lines right after
+    that line is article text when it is long (>= PHRASE_RUN_MIN lines, blank lines between
+    allowed), is made of short text lines with no page furniture, link items or date stamps
+    among them, states a figure, and continues the article: it is very long (>=
+    PHRASE_RUN_LONG lines), or the article already has that layout (short lines among its
+    sentences), or its last sentence is left open. A list of related headlines fails on line
+    length, on link/date markers, on the heading (chrome) that introduces it, or on its
+    length after a finished article."""
+    run: list[int] = []
+    for j in range(last + 1, len(lines)):
+        why = verdicts[j]
+        if why == "blank":
+            continue
+        if why is not None or items[j] or not _phrase(lines[j]):
+            break
+        run.append(j)
+    if len(run) < PHRASE_RUN_MIN:
+        return set()
+    texts = [lines[j] for j in run]
+    if sum(map(len, texts)) > PHRASE_RUN_MEAN_LEN * len(texts) or not any(
+        _DIGIT.search(t) for t in texts
+    ):
+        return set()
+    if len(run) >= PHRASE_RUN_LONG or _OPEN_END.search(lines[last]):
+        return set(run)
+    layout = sum(
+        1
+        for j in range(first + 1, last)
+        if verdicts[j] is None and not prose[j] and _phrase(lines[j])
+    )
+    return set(run) if layout >= 3 else set()
+
+
+HEADLINE_OVERLAP = 0.4  # share of a headline's character pairs its cut-off first line repeats
+
+
+def _bigrams(line: str) -> set[str]:
+    return {a + b for a, b in itertools.pairwise(line) if _CJK_RE.match(a) and _CJK_RE.match(b)}
+
+
+def _headline(line: str) -> bool:
+    return (
+        6 <= len(line) <= 60
+        and _AT_LEAST_5_CJK.match(line) is not None
+        and not _FULL_STOP.search(line)
+        and _URLISH.search(line) is None
+    )
+
+
+def _glued_headlines(
+    lines: list[str],
+    verdicts: list[str | None],
+    items: list[bool],
+    prose: list[bool],
+    footer_at: int,
+) -> set[int]:
+    """A second article glued after a copyright footer: its headline line, when the next
+    line is its body: a sentence (kept after a footer anyway), or — the page cut off — the
+    page's last line, which restates the headline as a lead sentence does. Related headlines
+    after a footer follow each other, so none of them has a body line after it."""
+    n = len(lines)
+    keep: set[int] = set()
+    for h in range(footer_at + 1, n):
+        if verdicts[h] is not None or items[h] or not _headline(lines[h]):
+            continue
+        b = h + 1
+        while b < n and verdicts[b] == "blank":
+            b += 1
+        if b >= n or verdicts[b] is not None or items[b]:
+            continue
+        body = lines[b]
+        if prose[b] and len(body) >= 40 and "。" in body:
+            keep.add(h)
+        elif all(verdicts[j] == "blank" for j in range(b + 1, n)):
+            # the page ends in the body's first line, cut off
+            head = _bigrams(lines[h])
+            if (
+                _AT_LEAST_10_CJK.match(body) is not None
+                and head
+                and len(head & _bigrams(body)) >= HEADLINE_OVERLAP * len(head)
+            ):
+                keep.update((h, b))
+    return keep
 
 
 def select_lines(text: str) -> list[Edit]:
