@@ -251,6 +251,9 @@ def _t2s_gate() -> re.Pattern[str] | None:
     )
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(tracked: Tracked) -> Tracked:
     """OpenCC t2s, character for character so offsets stay valid.
 
@@ -261,7 +264,13 @@ def to_simplified(tracked: Tracked) -> Tracked:
     gate = _t2s_gate()
     if gate is not None and gate.search(text) is None:
         return tracked  # nothing t2s would change (plain simplified text)
-    out = _t2s().convert(text)
+    try:
+        out = _t2s().convert(text)
+    except UnicodeEncodeError:
+        # lone surrogates (a .jsonl page may hold "\ud800" escapes) cannot be encoded for
+        # OpenCC, nor by any later stage: each becomes U+FFFD, one character for one
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+        out = _t2s().convert(text)
     if len(out) != len(text):
         out = "\n".join(_convert_line_by_char(line) for line in text.split("\n"))
     return Tracked(out, tracked.offsets)
