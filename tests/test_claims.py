@@ -1,4 +1,8 @@
-"""Claim extraction on sentences written for these tests, plus the corpus amount F1 floor."""
+"""Claim extraction on sentences written for these tests, plus the corpus amount F1 floor.
+
+The sentence tests pin the measure rules (rule_claims: measure names, values, qualifiers,
+periods, parties), which the learned decision keeps using for everything but the keep/drop
+choice; the corpus floor measures extract_claims, the learned decision (issue 8)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from duikou.extract.claims import extract_claims, load_measures, load_units
+from duikou.extract.claims import extract_claims, load_measures, load_units, rule_claims
 from duikou.models import Mention, Region
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -28,7 +32,7 @@ def mentions_for(text: str, *pairs: tuple[str, Region]) -> list[Mention]:
 
 
 def figures(text: str, mentions: list[Mention] | None = None, published: str | None = None):
-    return [(c.measure, c.value, c.unit) for c in extract_claims(text, mentions or [], published)]
+    return [(c.measure, c.value, c.unit) for c in rule_claims(text, mentions or [], published)]
 
 
 def test_money_count_and_people_in_one_sentence() -> None:
@@ -42,7 +46,7 @@ def test_money_count_and_people_in_one_sentence() -> None:
 
 def test_evidence_is_an_exact_span_of_the_text() -> None:
     text = "标题\n\n  今年以来，某市安排协作资金4500万元，实施项目38个。\n下一段"
-    claims = extract_claims(text, [])
+    claims = rule_claims(text, [])
     assert claims
     for c in claims:
         ev = c.evidence
@@ -70,14 +74,14 @@ def test_people_lifted_out_of_poverty_need_an_aid_sentence() -> None:
 
 
 def test_hedges_go_to_the_qualifier_not_the_value() -> None:
-    claims = extract_claims("累计投入援助资金近20亿元，实施项目300多个，签约金额超过50亿元。", [])
+    claims = rule_claims("累计投入援助资金近20亿元，实施项目300多个，签约金额超过50亿元。", [])
     got = [(c.value, c.qualifier) for c in claims]
     assert got == [(2_000_000_000.0, "近"), (300.0, "多"), (5_000_000_000.0, "超过")]
 
 
 def test_period_and_status() -> None:
     text = "“十三五”期间，某市累计投入帮扶资金9.6亿元。今年已确定援建项目45个。"
-    claims = extract_claims(text, [], published="2021-03-02")
+    claims = rule_claims(text, [], published="2021-03-02")
     assert [c.period for c in claims] == ["2016-2020", "2021"]
     assert claims[1].status == "确定"
     assert claims[0].qualifier == "累计"
@@ -86,16 +90,16 @@ def test_period_and_status() -> None:
 def test_subject_and_object_from_mentions() -> None:
     text = "合肥市向那曲市投入援藏资金1.2亿元。"
     ms = mentions_for(text, ("合肥市", HEFEI), ("那曲市", NAQU))
-    (claim,) = extract_claims(text, ms)
+    (claim,) = rule_claims(text, ms)
     assert claim.subject == HEFEI and claim.object == NAQU
     text = "安徽对口支援西藏那曲实施项目230个。"
     ms = mentions_for(text, ("安徽", ANHUI), ("西藏", XIZANG), ("那曲", NAQU))
-    (claim,) = extract_claims(text, ms)
+    (claim,) = rule_claims(text, ms)
     assert claim.subject == ANHUI and claim.object == NAQU
 
 
 def test_no_mentions_means_no_parties() -> None:
-    (claim,) = extract_claims("累计落实帮扶资金1亿元。", [])
+    (claim,) = rule_claims("累计落实帮扶资金1亿元。", [])
     assert claim.subject is None and claim.object is None
 
 
@@ -139,7 +143,7 @@ def test_sales_and_weights() -> None:
 
 def test_list_of_yearly_figures_inherits_the_measure() -> None:
     text = "某区持续加大帮扶资金——从2018年的1500万元，到2019年的3200万元。"
-    claims = extract_claims(text, [])
+    claims = rule_claims(text, [])
     assert [(c.measure, c.value, c.period) for c in claims] == [
         ("援助资金", 15_000_000.0, "2018"),
         ("援助资金", 32_000_000.0, "2019"),
@@ -151,7 +155,7 @@ def test_run_on_page_stays_fast() -> None:
 
     text = "累计投入援助资金3.5亿元实施项目120个选派干部人才80名" * 2000  # no punctuation at all
     t0 = time.perf_counter()
-    claims = extract_claims(text, [])
+    claims = rule_claims(text, [])
     assert len(claims) == 6000
     assert time.perf_counter() - t0 < 3.0
 
@@ -193,9 +197,13 @@ def _corpus_predictions() -> tuple[list[dict], list[dict], dict[str, tuple[list[
 
 
 #: Floors a little (0.02) below what the extractor measures, per split: (precision, recall, F1).
-#: Measured on the complete amount labels (issue 8): seeds P 0.948 R 0.514 F1 0.667;
-#: dev P 0.969 R 0.532 F1 0.687; all P 0.965 R 0.528 F1 0.682.
-FLOORS = {"seeds": (0.92, 0.49, 0.64), "dev": (0.94, 0.51, 0.66), "all": (0.94, 0.50, 0.66)}
+#: Since issue 8 the decision is a model trained on these very pages, so these are in-sample
+#: figures (seeds P 1.000 R 0.981 F1 0.991; dev P 0.998 R 0.990 F1 0.994; all P 0.998 R 0.988
+#: F1 0.993) and they catch regressions, not overfitting: the honest number is the page-level
+#: 5-fold cross-validation of scripts/train_models.py --part claims --cv 5 (docs/decisions.md:
+#: pooled P 0.857 R 0.961 F1 0.906). The rules alone measured seeds P 0.948 R 0.514 F1 0.667;
+#: dev P 0.969 R 0.532 F1 0.687.
+FLOORS = {"seeds": (0.97, 0.96, 0.97), "dev": (0.97, 0.97, 0.97), "all": (0.97, 0.96, 0.97)}
 
 
 def test_corpus_amount_f1_floor() -> None:

@@ -12,13 +12,16 @@ from duikou.regions import default_gazetteer
 
 DATA = Path(__file__).resolve().parent / "data" / "claims_heldout.tsv"
 
-#: Floors, slightly below the measured P 1.000 R 0.970 (tp 131, fp 0, fn 4; 158 passages).
-#: The extractor as it was before the rules these passages prompted scored P 0.945 R 0.896
-#: (tp 121, fp 7, fn 14) on the same file. Remaining misses: an item count under 开工 (a
-#: block word), 挂职干部 (挂职 blocks head-counts), 带动…脱贫 without 资金/项目/累计 in the
-#: sentence, and jobs that are not the poor's (吸纳就业).
-MIN_PRECISION = 0.97
-MIN_RECALL = 0.94
+#: Floors, slightly below the measured P 0.840 R 0.938 (tp 136, fp 26, fn 9; 158 passages) of
+#: the learned decision (issue 8), which never saw these passages (it is trained on the corpus
+#: pages only). The measure rules alone score P 1.000 R 0.903 here, but they were written
+#: from these passages (before them: P 0.945 R 0.896), and ten labels moved to the complete
+#: scope in issue 8 (see the file's header). The model's false positives are mostly figures
+#: the complete scope leaves out that sit in aid sentences: capacities (可容纳学生), central
+#: or local shares (中央财政, 地方配套), per-household income, land areas; its misses are
+#: rare kinds (tonnes sold, Chinese-numeral counts).
+MIN_PRECISION = 0.82
+MIN_RECALL = 0.92
 TOLERANCE = 0.005
 
 

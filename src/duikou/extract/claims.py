@@ -111,12 +111,15 @@ _UNIT_GUARDS = {"项": "(?!目)", "項": "(?!目)", "人": "(?!民)", "名": "(?
 def quantity_re() -> re.Pattern[str]:
     """number, hedge, magnitude, hedge, unit (元 or a count unit from units.tsv).
 
-    The number is FAST_NUMBER_PATTERN: NUMBER_PATTERN's matches, found faster."""
+    The number is FAST_NUMBER_PATTERN: NUMBER_PATTERN's matches, found faster. A number
+    whose magnitude ends in 万/亿 with no unit after it (投资1.2亿, 价值600万) is matched
+    too, as a bare money figure (group "bare"): the rules never keep one, the learned
+    decision may."""
     surfaces = sorted(load_units(), key=len, reverse=True)
     unit_alt = "|".join(re.escape(s) + _UNIT_GUARDS.get(s, "") for s in surfaces)
     return re.compile(
         rf"(?P<num>{FAST_NUMBER_PATTERN})(?P<h1>[多余哆来])?(?P<mag>[十百千]?[万亿萬億]{{0,2}})"
-        rf"(?P<h2>[多余哆])?(?:(?P<money>元)|(?P<unit>{unit_alt}))"
+        rf"(?P<h2>[多余哆])?(?:(?P<money>元)|(?P<unit>{unit_alt})|(?P<bare>(?<=[万亿萬億])(?![万亿萬億\d.])))"
     )
 
 
@@ -129,6 +132,10 @@ class _Quantity:
     kind: str
     hedge: bool
     unit_surface: str
+    #: Why the rules never take it (they ignore it; the learned decision sees it):
+    #: "small" (a count under MIN_COUNT), "vague" (a bare magnitude: 千余名, 百名),
+    #: "bare" (money with no 元: 投资1.2亿), or "" (a figure the rules consider).
+    loose: str = ""
 
 
 _DIGIT_RE = re.compile(r"[\d一二两三四五六七八九壹贰叁肆伍陆柒捌玖]")
@@ -141,8 +148,11 @@ _RANGE_DIGITS = frozenset("0123456789一二两三四五六七八九十")
 _RANGE_MARKS = frozenset("至—–－~～-")  # (not 到: 投入1000万元到20个村 is no range)
 
 
-def _find_quantities(norm: str) -> list[_Quantity]:
-    """Every number-with-unit in the text that could be a figure (no measure check yet)."""
+def _find_quantities(norm: str, loose: bool = False) -> list[_Quantity]:
+    """Every number-with-unit in the text that could be a figure (no measure check yet).
+
+    With `loose`, also the ones the rules never take (see _Quantity.loose): small counts,
+    bare magnitudes (百余人) and money with no 元 — candidates for the learned decision."""
     out: list[_Quantity] = []
     units = load_units()
     for m in quantity_re().finditer(norm):
@@ -159,12 +169,21 @@ def _find_quantities(norm: str) -> list[_Quantity]:
         m_end = m.end()
         if norm[m_end:m_end + 1] in _RANGE_MARKS and norm[m_end + 1:m_end + 2] in _RANGE_DIGITS:
             continue  # the lower end of a range (20万元至50万元)
+        why = ""
         if not _DIGIT_RE.search(num):
-            continue  # 千余个, 百余人, 近百亿: a bare magnitude is rhetoric, not a figure
+            if not loose:
+                continue  # 千余个, 百余人, 近百亿: a bare magnitude is rhetoric, not a figure
+            why = "vague"
+        bare = m.group("bare") is not None
+        if bare:
+            after = norm[m.end():m.end() + 1]
+            if not loose or ("\u4e00" <= after <= "\u9fff" and after != "的"):
+                continue  # 3.2万平方米, 5万亩: a measure of something else
+            why = "bare"
         value = parse_number(num)
         if value is None or value <= 0:
             continue
-        if money:
+        if money or bare:
             value *= magnitude(mag)
             unit, kind = "元", "money"
         else:
@@ -173,9 +192,11 @@ def _find_quantities(norm: str) -> list[_Quantity]:
             value *= magnitude(mag)
             unit, kind = units[unit_surface]
             if kind in ("person", "item", "household") and value < MIN_COUNT:
-                continue  # 一个, 两名, 6名援青干部: individuals, not a programme total
+                if not loose:
+                    continue  # 一个, 两名, 6名援青干部: individuals, not a programme total
+                why = why or "small"
         hedge = bool(h1 or h2)
-        out.append(_Quantity(m_start, m.end(), value, unit, kind, hedge, unit_surface or "元"))
+        out.append(_Quantity(m_start, m_end, value, unit, kind, hedge, unit_surface or ("元" if money else ""), why))
     return out
 
 
@@ -702,31 +723,70 @@ def _percentage_claims(
     return out
 
 
-def extract_claims(text: str, mentions: list[Mention], published: str | None = None) -> list[Claim]:
-    """Every quantified claim stated in a document's clean text, in text order.
+class Figure:
+    """One candidate figure of a document: a number-with-unit and what the rules say of it.
 
-    `mentions` are the regions found in `text` (sorted by start); they give subject and
-    object where the sentence makes them clear. `published` (ISO date) resolves 今年/去年;
-    when missing, a date near the top of the page is used.
-    """
-    norm = normalize_digits(text)
-    quantities = _find_quantities(norm)
-    has_percent = "%" in norm
-    if not quantities and not has_percent:
-        return []
-    # Sentence/clause bounds come from stop-character indexes built once per text; the
-    # periods (and the guessed publication date) only when a figure is kept.
-    sentences = _StopIndex(norm, SENTENCE_END)
-    clauses = _StopIndex(norm, CLAUSE_END)
-    full_stops: _StopIndex | None = None  # built when a figure gets past _classify
-    periods: list[tuple[int, int, str]] | None = None
-    period_starts: list[int] = []
+    `rule` is (measure, confidence) when a measure row names it, ("-", 0.0) when a block row
+    vetoes it, None when no row speaks; `rule_keep` whether the rule-based extractor emits it
+    (after the part/example/subset/progress checks). The bounds are offsets in the text."""
+
+    __slots__ = ("q", "s_start", "s_end", "c_start", "c_end", "f_start", "left", "right", "rule",
+                 "rule_keep", "part", "example", "subset", "progress", "confidence")
+
+    def __init__(self, q: _Quantity, s_start: int, s_end: int, c_start: int, c_end: int, left: str,
+                 right: str, rule: tuple[str, float] | None) -> None:
+        self.q = q
+        self.s_start, self.s_end, self.c_start, self.c_end = s_start, s_end, c_start, c_end
+        self.f_start = s_start
+        self.left, self.right = left, right
+        self.rule = rule
+        self.rule_keep = False
+        self.part = self.example = self.subset = self.progress = False
+        self.confidence = rule[1] if rule else 0.0
+
+
+class FigureContext:
+    """Per-document state shared by the candidates: normalised text, stop indexes, periods."""
+
+    def __init__(self, text: str, mentions: list[Mention], published: str | None) -> None:
+        self.text = text
+        self.norm = normalize_digits(text)
+        self.mentions = mentions
+        self.published = published
+        self.sentences = _StopIndex(self.norm, SENTENCE_END)
+        self.clauses = _StopIndex(self.norm, CLAUSE_END)
+        self._full_stops: _StopIndex | None = None
+        self._periods: list[tuple[int, int, str]] | None = None
+        self.period_starts: list[int] = []
+
+    @property
+    def full_stops(self) -> _StopIndex:
+        if self._full_stops is None:
+            self._full_stops = _StopIndex(self.norm, FULL_STOP)
+        return self._full_stops
+
+    @property
+    def periods(self) -> list[tuple[int, int, str]]:
+        if self._periods is None:
+            self._periods = find_periods(self.norm, self.published or guess_published(self.norm))
+            self.period_starts = [p[0] for p in self._periods]
+        return self._periods
+
+
+def figure_candidates(text: str, mentions: list[Mention], published: str | None = None,
+                      loose: bool = True) -> tuple[FigureContext, list[Figure]]:
+    """Every candidate figure of a document with the rules' verdict on it, in text order.
+
+    With `loose` (the default) the candidates include what the rules never consider (see
+    _Quantity.loose); the rules' verdict on those is always "not kept"."""
+    ctx = FigureContext(text, mentions, published)
+    norm = ctx.norm
+    quantities = _find_quantities(norm, loose=loose)
+    out: list[Figure] = []
+    if not quantities:
+        return ctx, out
+    sentences, clauses = ctx.sentences, ctx.clauses
     qre = quantity_re()
-    claims: list[Claim] = []
-    kept: list[tuple[int, Claim]] = []  # (start, claim) of every figure kept
-    # every figure whose measure is known, a percentage's possible base: _Stated fields as a
-    # plain tuple (cheaper to build; made _Stated only on pages with a percentage)
-    stated: list[tuple[int, int, str, float, str]] = []
     earlier: list[tuple[int, str]] = []  # (position, measure) of every figure kept so far
     plans: list[tuple[int, str]] = []  # (sentence start, measure) of planned figures
     prev_end = 0
@@ -744,75 +804,163 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
         unit_start = q_end - len(q.unit_surface)
         right = norm[unit_start:right_end]
         prev_end = q_end
-        # block rows see the clause up to the next figure of the same kind
-        same = c_end
-        for j in range(i + 1, n_quantities):
-            if quantities[j].start >= c_end:
-                break
-            if quantities[j].kind == q.kind:
-                same = quantities[j].start
-                break
-        clause_right = norm[unit_start:min(c_end, same)]
-        found = _classify(left, norm[c_start:q_start], right, clause_right, norm[s_start:s_end], q.kind,
-                          partial(_spans_provinces, mentions, s_start, s_end, norm))
-        if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, s_start, q_start):
-            # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
-            found = ("援助资金", 0.5)
+        found = None
+        if not q.loose:
+            # block rows see the clause up to the next figure of the same kind
+            same = c_end
+            for j in range(i + 1, n_quantities):
+                if quantities[j].start >= c_end:
+                    break
+                if quantities[j].kind == q.kind and not quantities[j].loose:
+                    same = quantities[j].start
+                    break
+            clause_right = norm[unit_start:min(c_end, same)]
+            found = _classify(left, norm[c_start:q_start], right, clause_right, norm[s_start:s_end], q.kind,
+                              partial(_spans_provinces, mentions, s_start, s_end, norm))
+            if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, s_start, q_start):
+                # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
+                found = ("援助资金", 0.5)
+        fig = Figure(q, s_start, s_end, c_start, c_end, left, right, found)
+        out.append(fig)
         if found is None or found[0] == "-":
             continue
         measure, confidence = found
-        stated.append((q_start, q_end, measure, q.value, q.unit))
         # parts of a sentence joined by ；share its subject and period
-        if full_stops is None:
-            full_stops = _StopIndex(norm, FULL_STOP)
-        f_start = full_stops.bounds(q_start)[0]
+        f_start = ctx.full_stops.bounds(q_start)[0]
+        fig.f_start = f_start
         if _is_part(norm, q_start, q_end, mentions, f_start):
+            fig.part = True
             confidence -= PART_PENALTY  # a breakdown of a total just stated (其中…)
-        if _EXAMPLE_RE.search(norm[f_start:q_start]):
-            continue  # 以延安市为例: one facility's figures illustrate, they do not total
-        if _is_subset_of_previous(norm, f_start, measure, earlier, full_stops):
+        if _EXAMPLE_RE.search(norm, f_start, q_start):
+            fig.example = True  # 以延安市为例: one facility's figures illustrate, they do not total
+        if _is_subset_of_previous(norm, f_start, measure, earlier, ctx.full_stops):
+            fig.subset = True
             confidence -= PART_PENALTY  # 特别是十八大以来…: a subset of the total just given
         if (f_start, measure) in plans and _PROGRESS_RE.search(left):
-            continue  # 计划培训9万人，已完成培训2万人: progress towards the plan, not a total
-        if confidence < MIN_CONFIDENCE:
+            fig.progress = True  # 计划培训9万人，已完成培训2万人: progress towards the plan
+        fig.confidence = confidence
+        if fig.example or fig.progress or confidence < MIN_CONFIDENCE:
             continue
-        e_start, e_end = _evidence_span(norm, s_start, s_end, q_start, q_end)
-        qualifier = _qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q_start])
-        if qualifier == "计划":
+        fig.rule_keep = True
+        if _qualifier(left, right[len(q.unit_surface):], q.hedge, norm[s_start:q_start]) == "计划":
             plans.append((f_start, measure))
         earlier.append((q_start, measure))
-        subject, obj = _parties(mentions, f_start, q_start, norm, q_end, c_end)
-        if periods is None:
-            periods = find_periods(norm, published or guess_published(norm))
-            period_starts = [p[0] for p in periods]
-        claims.append(
-            Claim(
-                measure=measure,
-                value=q.value,
-                unit=q.unit,
-                evidence=Evidence(e_start, e_end, text[e_start:e_end], "claims.measure_rule", round(confidence, 2)),
-                subject=subject,
-                object=obj,
-                qualifier=qualifier,
-                period=_period_for(periods, f_start, q_start, norm, period_starts),
-                status=_status(norm[c_start:c_end]),
-            )
-        )
-        kept.append((q_start, claims[-1]))
+    return ctx, out
+
+
+#: Measure named by the nearest cue word when no measure row names a figure the learned
+#: decision keeps: (kind, pattern, measure), first match in the clause before the figure wins,
+#: else the last row of the kind.
+_FALLBACK_MEASURES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (kind, re.compile(pattern), measure) for kind, pattern, measure in (
+        ("money", r"捐", "社会捐赠"),
+        ("money", r"销售|采购|消费|销往|购买", "销售额"),
+        ("money", r"签约|引进|招商|协议", "签约投资额"),
+        ("money", r"投资", "投资额"),
+        ("money", r"培训", "培训经费"),
+        ("money", r"", "援助资金"),
+        ("person", r"培训|培养|轮训", "培训人次"),
+        ("person", r"就业|务工|岗位|转移", "就业人数"),
+        ("person", r"脱贫|减贫", "脱贫人口"),
+        ("person", r"受益|带动|惠及|增收|覆盖", "受益人数"),
+        ("person", r"", "援派干部人才"),
+        ("household", r"脱贫", "脱贫户数"),
+        ("household", r"", "受益户数"),
+        ("item", r"", "项目数"),
+        ("weight", r"", "销售量"),
+    ))
+
+
+def _fallback_measure(kind: str, context: str) -> str:
+    chosen = None
+    for k, pattern, measure in _FALLBACK_MEASURES:
+        if k != kind:
+            continue
+        if pattern.search(context):
+            return measure
+        chosen = measure
+    return chosen or "数量"
+
+
+def _claim_of(ctx: FigureContext, fig: Figure, measure: str, confidence: float, extractor: str) -> Claim:
+    norm, text, q = ctx.norm, ctx.text, fig.q
+    if fig.f_start == fig.s_start:
+        fig.f_start = ctx.full_stops.bounds(q.start)[0]
+    e_start, e_end = _evidence_span(norm, fig.s_start, fig.s_end, q.start, q.end)
+    qualifier = _qualifier(fig.left, fig.right[len(q.unit_surface):], q.hedge, norm[fig.s_start:q.start])
+    subject, obj = _parties(ctx.mentions, fig.f_start, q.start, norm, q.end, fig.c_end)
+    periods = ctx.periods
+    return Claim(
+        measure=measure,
+        value=q.value,
+        unit=q.unit,
+        evidence=Evidence(e_start, e_end, text[e_start:e_end], extractor, round(confidence, 2)),
+        subject=subject,
+        object=obj,
+        qualifier=qualifier,
+        period=_period_for(periods, fig.f_start, q.start, norm, ctx.period_starts),
+        status=_status(norm[fig.c_start:fig.c_end]),
+    )
+
+
+#: The learned decision's default; `extract_claims(..., model=RULES)` uses the rules alone.
+RULES = "rules"
+
+
+def extract_claims(text: str, mentions: list[Mention], published: str | None = None,
+                   model=None) -> list[Claim]:
+    """Every quantified claim stated in a document's clean text, in text order.
+
+    `mentions` are the regions found in `text` (sorted by start); they give subject and
+    object where the sentence makes them clear. `published` (ISO date) resolves 今年/去年;
+    when missing, a date near the top of the page is used.
+
+    Which candidate figures become claims is decided by the learned model
+    (duikou.extract.claim_model; `model` defaults to the shipped
+    extract/data/claims.lgb.txt, a fold-trained learned.Model may be passed for
+    cross-validation, and model=RULES uses the measure rules alone).
+    """
+    if model is None:
+        from duikou.extract.claim_model import shipped_model
+
+        model = shipped_model() or RULES
+    loose = model != RULES
+    ctx, figures = figure_candidates(text, mentions, published, loose=loose)
+    norm = ctx.norm
+    has_percent = "%" in norm
+    if not figures and not has_percent:
+        return []
+    kept: list[tuple[int, Claim]] = []
+    if figures:
+        if model == RULES:
+            for fig in figures:
+                if fig.rule_keep:
+                    kept.append((fig.q.start, _claim_of(ctx, fig, fig.rule[0], fig.confidence, "claims.measure_rule")))
+        else:
+            from duikou.extract.claim_model import decide
+
+            for fig, p in decide(ctx, figures, model):
+                measure = fig.rule[0] if fig.rule and fig.rule[0] != "-" else _fallback_measure(
+                    fig.q.kind, ctx.norm[fig.c_start:fig.q.start])
+                kept.append((fig.q.start, _claim_of(ctx, fig, measure, p, "claims.learned")))
+    claims = [c for _, c in kept]
     if has_percent:
         def context() -> tuple[_StopIndex, list[tuple[int, int, str]], list[int]]:
-            nonlocal full_stops, periods, period_starts
-            if full_stops is None:
-                full_stops = _StopIndex(norm, FULL_STOP)
-            if periods is None:
-                periods = find_periods(norm, published or guess_published(norm))
-                period_starts = [p[0] for p in periods]
-            return full_stops, periods, period_starts
+            periods = ctx.periods
+            return ctx.full_stops, periods, ctx.period_starts
 
-        shares = _percentage_claims(text, norm, mentions, quantities, [_Stated(*f) for f in stated],
-                                    sentences, clauses, context)
+        stated = [_Stated(f.q.start, f.q.end, f.rule[0], f.q.value, f.q.unit)
+                  for f in figures if f.rule and f.rule[0] != "-"]
+        quantities = [f.q for f in figures if not f.q.loose]
+        shares = _percentage_claims(text, norm, mentions, quantities, stated,
+                                    ctx.sentences, ctx.clauses, context)
         if shares:
             merged = kept + shares
             merged.sort(key=lambda pc: pc[0])
             claims = [c for _, c in merged]
     return claims
+
+
+def rule_claims(text: str, mentions: list[Mention], published: str | None = None) -> list[Claim]:
+    """The measure rules alone (no learned decision): what extract_claims did before issue 8."""
+    return extract_claims(text, mentions, published, model=RULES)

@@ -1,0 +1,186 @@
+"""Train the learned decisions shipped in src/duikou/extract/data/ (issue 8).
+
+    .venv/bin/python scripts/train_models.py --part claims            # train and ship claims.lgb.txt
+    .venv/bin/python scripts/train_models.py --part claims --cv 5     # page-level CV first, then ship
+    .venv/bin/python scripts/train_models.py --part claims --cv 5 --no-write
+
+Training data: the labelled pages of the corpus (seeds + dev: pages.jsonl and
+gold_amounts.jsonl), run through the pipeline's own steps (split, clean, relevance, regions),
+so the features are what `duikou eval` and ingest compute. Deterministic: LightGBM with one
+thread and fixed seeds; folds are the page ids, sorted, assigned round-robin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DATA = ROOT / "src" / "duikou" / "extract" / "data"
+SPLITS = ("seeds", "dev")
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def load_corpus(corpus: Path, splits: tuple[str, ...] = SPLITS) -> tuple[list[dict], dict[str, list[dict]]]:
+    """(pages, gold amount rows by page id) of the given splits."""
+    pages: list[dict] = []
+    gold: dict[str, list[dict]] = defaultdict(list)
+    for split in splits:
+        pages += _jsonl(corpus / split / "pages.jsonl")
+        for row in _jsonl(corpus / split / "gold_amounts.jsonl"):
+            gold[str(row["doc"])].append(row)
+    return pages, gold
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+def claim_documents(pages: list[dict]) -> list[dict[str, Any]]:
+    """Per document the pipeline would extract from: page id, doc id, text, mentions, date."""
+    from duikou import settings
+    from duikou.models import RawPage
+    from duikou.pipeline import documents_of
+    from duikou.regions import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    docs = []
+    for page in pages:
+        raw = RawPage(source_id=str(page["id"]), text=page["text"], path="", url=page.get("url"))
+        for doc in documents_of(raw):
+            if doc.relevance < settings.RELEVANCE_THRESHOLD:
+                continue  # the pipeline extracts nothing from it
+            docs.append({"page": str(page["id"]), "doc": doc.doc_id, "text": doc.text,
+                         "mentions": gazetteer.find_mentions(doc.text), "published": doc.published})
+    return docs
+
+
+def _doc_examples(doc: dict[str, Any], gold: list[dict]) -> tuple[list[list[float]], list[int], list[tuple[float, str]]]:
+    from duikou.extract.claim_model import _matches, features
+    from duikou.extract.claims import figure_candidates
+
+    ctx, figures = figure_candidates(doc["text"], doc["mentions"], doc["published"])
+    if not figures:
+        return [], [], []
+    rows = features(ctx, figures)
+    labels = [1 if _matches(f.q.value, f.q.unit, gold) else 0 for f in figures]
+    return rows, labels, [(f.q.value, f.q.unit) for f in figures]
+
+
+def fold_of(page_ids: list[str], k: int) -> dict[str, int]:
+    """Page id -> fold: ids sorted, assigned round-robin (deterministic)."""
+    return {pid: i % k for i, pid in enumerate(sorted(set(page_ids)))}
+
+
+def _score(pred: list[dict], gold: list[dict]) -> dict:
+    from duikou.extract.score import score_amounts
+
+    return score_amounts(pred, gold)
+
+
+def _rows_at(examples: list[dict], probs: list[float], t: float) -> list[dict]:
+    return [{"doc": ex["doc"], "value": ex["value"], "unit": ex["unit"]} for ex, p in zip(examples, probs) if p >= t]
+
+
+def best_threshold(examples: list[dict], probs: list[float], gold: list[dict]) -> tuple[float, float]:
+    """The threshold (0.05 … 0.95) maximising pooled F1, and that F1 (ties: the middle one)."""
+    scored = []
+    for i in range(5, 96, 5):
+        t = i / 100
+        scored.append((round(_score(_rows_at(examples, probs, t), gold)["f1"], 4), t))
+    top = max(f for f, _ in scored)
+    best = [t for f, t in scored if f >= top - 1e-9]
+    return best[len(best) // 2], top
+
+
+def train_claims(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = True,
+                 splits: tuple[str, ...] = SPLITS, verbose: bool = True) -> dict[str, Any]:
+    """Train the claims decision on the corpus gold; with cv > 1 first run a page-level
+    K-fold cross-validation and take the threshold from it. Writes claims.lgb.txt when
+    `write`. Returns the CV report (per fold and pooled) and the threshold."""
+    from duikou.extract.claim_model import DEFAULT_THRESHOLD, model_text, train_claim_model
+
+    def say(*a: Any) -> None:
+        if verbose:
+            print(*a, flush=True)
+
+    pages, gold_by_page = load_corpus(corpus, splits)
+    docs = claim_documents(pages)
+    examples: list[dict] = []
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    for doc in docs:
+        r, lab, vals = _doc_examples(doc, gold_by_page.get(doc["page"], []))
+        for (value, unit), y in zip(vals, lab):
+            examples.append({"page": doc["page"], "doc": doc["doc"], "value": value, "unit": unit, "label": y})
+        rows += r
+        labels += lab
+    all_gold = [g for page in pages for g in gold_by_page.get(str(page["id"]), [])]
+    say(f"claims: {len(pages)} pages, {len(docs)} documents, {len(rows)} candidates, "
+        f"{sum(labels)} positive; gold figures {len(all_gold)}")
+    report: dict[str, Any] = {"pages": len(pages), "candidates": len(rows), "positives": sum(labels)}
+    threshold = DEFAULT_THRESHOLD
+    if cv and cv > 1:
+        folds = fold_of([str(p["id"]) for p in pages], cv)
+        probs = [0.0] * len(rows)
+        for k in range(cv):
+            train_idx = [i for i, ex in enumerate(examples) if folds[ex["page"]] != k]
+            test_idx = [i for i, ex in enumerate(examples) if folds[ex["page"]] == k]
+            model = train_claim_model([rows[i] for i in train_idx], [labels[i] for i in train_idx])
+            for i, p in zip(test_idx, model.predict([rows[i] for i in test_idx])):
+                probs[i] = p
+        threshold, _ = best_threshold(examples, probs, all_gold)
+        per_fold = []
+        for k in range(cv):
+            fold_pages = {pid for pid, f in folds.items() if f == k}
+            idx = [i for i, ex in enumerate(examples) if ex["page"] in fold_pages]
+            gold = [g for g in all_gold if str(g["doc"]) in fold_pages]
+            s = _score(_rows_at([examples[i] for i in idx], [probs[i] for i in idx], threshold), gold)
+            per_fold.append({k2: s[k2] for k2 in ("precision", "recall", "f1", "tp", "fp", "fn")})
+            say(f"  fold {k}: pages {len(fold_pages):3d}  P {s['precision']:.3f}  R {s['recall']:.3f}  "
+                f"F1 {s['f1']:.3f}  (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+        pooled = _score(_rows_at(examples, probs, threshold), all_gold)
+        say(f"  pooled at threshold {threshold:.2f}: P {pooled['precision']:.3f}  R {pooled['recall']:.3f}  "
+            f"F1 {pooled['f1']:.3f}  (tp {pooled['tp']}, fp {pooled['fp']}, fn {pooled['fn']})")
+        report.update(folds=per_fold, threshold=threshold,
+                      pooled={k2: pooled[k2] for k2 in ("precision", "recall", "f1", "tp", "fp", "fn")},
+                      oof=list(zip(examples, probs)))
+    model = train_claim_model(rows, labels, threshold)
+    fit = _score(_rows_at(examples, model.predict(rows), threshold), all_gold)
+    say(f"  trained on all ({len(rows)} candidates), threshold {threshold:.2f}: fit F1 {fit['f1']:.3f}")
+    report["threshold"] = threshold
+    if write:
+        path = DATA / "claims.lgb.txt"
+        path.write_text(model_text(model), encoding="utf-8")
+        say(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
+    return report
+
+
+PARTS = {"claims": train_claims}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=sorted(PARTS), action="append",
+                        help="which decision to train (repeatable; default: all)")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with seeds/ and dev/")
+    parser.add_argument("--cv", type=int, default=0, help="K-fold page-level cross-validation first (K>1)")
+    parser.add_argument("--no-write", action="store_true", help="do not write the model files")
+    args = parser.parse_args(argv)
+    for part in args.part or sorted(PARTS):
+        PARTS[part](corpus=args.corpus, cv=args.cv, write=not args.no_write)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Figures as candidates plus a learned decision (issue 8).
+
+Candidates: every number-with-unit of a document that could be a figure of assistance
+(claims.figure_candidates: money, head-counts, items, households, tonnes, including small
+counts, bare magnitudes such as 百余名 and money written without 元), each with its sentence
+and clause. Features: generic and cheap — the unit and magnitude, cue words (aid, sending,
+training, jobs, sales, donations, investment, projects … and negative cues: statistics,
+growth, dates, organisations, events) with their distance left and right inside the clause
+and their presence in the sentence, the regions named around the figure, its position, the
+document's relevance, breakdown and illustration marks, and the measure rules' verdict
+(measures.tsv). Decision: a LightGBM model (duikou.extract.learned) trained by
+`scripts/train_models.py --part claims` on the labelled pages and shipped as
+extract/data/claims.lgb.txt, with the threshold chosen by page-level cross-validation.
+
+For cross-validation (`duikou eval --cv K`):
+    rows, labels = claim_examples(text, mentions, published, gold_rows_of_page)
+    model = train_claim_model(rows, labels)
+    claims = extract_claims(text, mentions, published, model=model)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from duikou.extract import learned
+from duikou.extract.claims import (
+    Figure,
+    FigureContext,
+    _EXAMPLE_RE,
+    _PART_MARK,
+    _SUBSET_OPENER_RE,
+    _spans_provinces,
+    figure_candidates,
+)
+from duikou.models import Mention
+
+#: Name of the shipped model file (extract/data/claims.lgb.txt).
+MODEL_NAME = "claims"
+#: Probability at or above which a candidate becomes a claim; chosen by page-level
+#: cross-validation (scripts/train_models.py --part claims --cv 5) and written into the
+#: model file's first line when trained; this is the fallback.
+DEFAULT_THRESHOLD = 0.5
+#: Value tolerance of a match with a gold figure (score.py).
+REL_TOL = 0.005
+
+#: Cue groups: name -> pattern. Each gives three features: the distance (characters) from
+#: its last match in the clause before the figure, from the figure's end to its first match
+#: in the clause after, and its count in the sentence.
+CUES: tuple[tuple[str, str], ...] = (
+    ("aid", r"援|帮扶|支援|协作|对口|结对|扶贫"),
+    ("fund", r"资金|经费|援助款|帮扶款|专项|财政"),
+    ("input", r"投入|安排|落实|拨付|下达|筹措|注入|争取|统筹|整合"),
+    ("invest", r"投资|签约|引进|招商|落地|协议|合同"),
+    ("donate", r"捐|募集|资助|爱心|慈善|物资"),
+    ("project", r"项目|工程"),
+    ("implement", r"实施|建设|援建|建成|开工|完成|新建"),
+    ("send", r"选派|派出|派遣|援派|派驻|选调|互派|挂职|轮换|到岗|进藏|进疆|入疆|入藏|赴"),
+    ("cadre", r"干部|人才|专家|教师|医生|老师|医务|医疗队|技术人员|团队|工作队|支教"),
+    ("train", r"培训|培养|轮训|研修|跟岗"),
+    ("job", r"就业|务工|岗位|转移|劳务|输出"),
+    ("sales", r"销售|采购|消费|销往|购买|带货|订单|交易"),
+    ("benefit", r"受益|带动|惠及|增收|覆盖|帮助|解决"),
+    ("poverty", r"脱贫|减贫|贫困|建档立卡|摘帽"),
+    ("people", r"农牧民|群众|农户|百姓|居民|劳动力|村民|职工"),
+    ("total", r"累计|总计|合计|共计|共|总额|总量|达到|达"),
+    ("part", r"其中|含|包括"),
+    ("plan", r"计划|拟|预计|力争|将|目标|任务"),
+    ("hedge", r"近|超过|超|逾|约|左右|以上|余|多"),
+    ("stat", r"人口|面积|生产总值|GDP|收入|人均|户均|总值|产值|常住|户籍|平方|公里|海拔|亩"),
+    ("change", r"增长|同比|下降|比上年|较上年|提高|增加|减少|上升|翻"),
+    ("org", r"企业|公司|集团|学校|医院|村|乡|镇|合作社|商户|家|园区|基地|车间"),
+    ("event", r"会议|座谈|考察|调研|参加|参会|活动|游客|学生|患者|病人|接诊|志愿者|观众|论坛|晚会"),
+    ("loss", r"损失|受灾|遇难|死亡|倒塌|失踪|受伤"),
+    ("per", r"每|/|单价"),
+    ("date", r"年|月|日|期间|以来"),
+    ("pct", r"%|占|比例|比重|成"),
+    ("batch", r"第|批|届|期|轮"),
+    ("honor", r"荣获|表彰|奖|称号|先进"),
+    ("loan", r"贷款|融资|信贷|债"),
+    ("wage", r"工资|薪|补贴|补助|奖补|学费"),
+)
+_CUE_RES = tuple((name, re.compile(pattern)) for name, pattern in CUES)
+#: Far: the distance given when a cue is absent.
+FAR = 60
+
+_KINDS = ("money", "person", "item", "household", "weight")
+_SURFACES = ("名", "人", "位", "人次", "个", "项", "户", "吨")
+_LOOSE = ("small", "vague", "bare")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+
+
+def feature_names() -> tuple[str, ...]:
+    names = [f"kind_{k}" for k in _KINDS] + [f"unit_{u}" for u in _SURFACES] + [
+        "unit_noun", "log_value", "value_int", "value_round", "value_yearlike", "hedge", "chinese_numeral",
+        "has_magnitude", "decimal",
+    ] + [f"loose_{k}" for k in _LOOSE] + [
+        "part_mark", "example", "subset_opener",
+        "sentence_len", "clause_len", "left_clause_len",
+        "rank_in_sentence", "figures_in_sentence", "figures_in_clause", "same_kind_in_clause",
+        "prev_figure_gap", "next_figure_gap",
+        "repeats_in_doc", "mentions_in_sentence", "mention_gap_left", "mention_gap_right",
+        "cross_province",
+        "after_de", "after_noun_char", "before_char_digitlike", "bracketed",
+    ]
+    for name, _ in CUES:
+        names += [f"{name}_left", f"{name}_right", f"{name}_sentence"]
+    return tuple(names)
+
+
+FEATURES = feature_names()
+
+
+def _first_chars(pattern: str) -> str:
+    return "".join(sorted({alt[0] for alt in pattern.split("|")}))
+
+
+#: All cue groups in one pattern (group i+1 = CUES[i]), behind a look-ahead on the
+#: characters a cue can start with, so positions that start none are skipped fast.
+_CUE_ALL = re.compile(
+    "(?=[" + re.escape("".join(sorted(set("".join(_first_chars(p) for _, p in CUES))))) + "])(?:"
+    + "|".join(f"({pattern})" for _, pattern in CUES) + ")"
+)
+_N_CUES = len(CUES)
+
+
+def _cue_hits(norm: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end, group index) of every cue match in norm[start:end], in order."""
+    return [(m.start(), m.end(), m.lastindex - 1) for m in _CUE_ALL.finditer(norm, start, end)]
+
+
+_AID_RE = re.compile(r"援|帮扶|支援|协作|对口|结对")
+
+
+def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]:
+    """One feature row per candidate (FEATURES order)."""
+    norm = ctx.norm
+    mentions = ctx.mentions
+    n = len(norm) or 1
+    mention_starts = [m.start for m in mentions]
+    repeats = Counter((f.q.unit, round(f.q.value, 6)) for f in figures)
+    starts = [f.q.start for f in figures]
+    sentence_hits: dict[int, list[tuple[int, int, int]]] = {}
+    rows: list[list[float]] = []
+    for i, fig in enumerate(figures):
+        q = fig.q
+        value = q.value
+        row: list[float] = [1.0 if q.kind == k else 0.0 for k in _KINDS]
+        row += [1.0 if q.unit_surface == u else 0.0 for u in _SURFACES]
+        row.append(1.0 if len(q.unit_surface) > 2 else 0.0)
+        row.append(math.log10(value) if value > 0 else -1.0)
+        is_int = float(value == int(value))
+        row.append(is_int)
+        round_k = 0
+        v = int(value) if is_int else 0
+        while v and v % 10 == 0 and round_k < 12:
+            v //= 10
+            round_k += 1
+        row.append(float(round_k))
+        num_text = norm[q.start:q.end]
+        row.append(1.0 if is_int and _YEAR_RE.match(str(int(value))) and q.kind != "money" else 0.0)
+        row.append(1.0 if q.hedge else 0.0)
+        row.append(0.0 if num_text[:1].isdigit() else 1.0)
+        row.append(1.0 if any(c in num_text for c in "万亿萬億") else 0.0)
+        row.append(1.0 if "." in num_text else 0.0)
+        row += [1.0 if q.loose == k else 0.0 for k in _LOOSE]
+        s_start, s_end, c_start, c_end = fig.s_start, fig.s_end, fig.c_start, fig.c_end
+        sentence_left = norm[s_start:q.start]
+        row.append(1.0 if _PART_MARK.search(sentence_left) else 0.0)
+        row.append(1.0 if _EXAMPLE_RE.search(sentence_left) else 0.0)
+        row.append(1.0 if _SUBSET_OPENER_RE.match(sentence_left) else 0.0)
+        row.append(float(s_end - s_start))
+        row.append(float(c_end - c_start))
+        row.append(float(q.start - c_start))
+        lo = bisect_left(starts, s_start)
+        hi = bisect_left(starts, s_end)
+        row.append(float(i - lo))
+        row.append(float(hi - lo))
+        in_clause = [f for f in figures[bisect_left(starts, c_start):bisect_left(starts, c_end)]]
+        row.append(float(len(in_clause)))
+        row.append(float(sum(1 for f in in_clause if f.q.kind == q.kind)))
+        row.append(float(min(q.start - figures[i - 1].q.end, FAR)) if i and figures[i - 1].q.end >= s_start else FAR)
+        row.append(float(min(figures[i + 1].q.start - q.end, FAR)) if i + 1 < len(figures)
+                   and figures[i + 1].q.start < s_end else FAR)
+        row.append(float(repeats[(q.unit, round(value, 6))]))
+        m_lo = bisect_left(mention_starts, s_start)
+        m_hi = bisect_left(mention_starts, s_end)
+        row.append(float(m_hi - m_lo))
+        m_q = bisect_left(mention_starts, q.start)
+        row.append(float(min(q.start - mentions[m_q - 1].end, FAR)) if m_q > m_lo else FAR)
+        row.append(float(min(mentions[m_q].start - q.end, FAR)) if m_q < m_hi else FAR)
+        row.append(1.0 if m_hi - m_lo >= 2 and _spans_provinces(mentions, s_start, s_end, norm) else 0.0)
+        after = norm[q.end:q.end + 1]
+        row.append(1.0 if after == "的" else 0.0)
+        row.append(1.0 if after and "\u4e00" <= after <= "\u9fff" else 0.0)
+        before = norm[q.start - 1:q.start]
+        row.append(1.0 if before in "第数几上" or before.isdigit() else 0.0)
+        row.append(1.0 if norm.rfind("（", c_start, q.start) > norm.rfind("）", c_start, q.start)
+                   or norm.rfind("(", c_start, q.start) > norm.rfind(")", c_start, q.start) else 0.0)
+        # cues: distance of the last match before the figure (in its clause, 40 characters),
+        # of the first match after it (in its clause, 30 characters), count in the sentence
+        left_d = [FAR] * _N_CUES
+        right_d = [FAR] * _N_CUES
+        counts = [0] * _N_CUES
+        lo_left = max(c_start, q.start - 40)
+        hi_right = min(c_end, q.end + 30)
+        hits = sentence_hits.get(s_start)
+        if hits is None:
+            hits = sentence_hits[s_start] = _cue_hits(norm, s_start, s_end)
+        for a, b, g in hits:
+            counts[g] += 1
+            if lo_left <= a and b <= q.start:
+                left_d[g] = q.start - b
+            elif q.end <= a and b <= hi_right and right_d[g] == FAR:
+                right_d[g] = a - q.end
+        for g in range(_N_CUES):
+            row.append(float(left_d[g]))
+            row.append(float(right_d[g]))
+            row.append(float(counts[g]))
+        rows.append(row)
+    return rows
+
+
+# --- decision -------------------------------------------------------------------------------
+
+_THRESHOLD_RE = re.compile(r"^# threshold ([0-9.]+)")
+
+
+@cache
+def shipped_model() -> learned.Model | None:
+    """The shipped claims model (extract/data/claims.lgb.txt), or None when it is not there.
+    Its first line, "# threshold T", is the decision threshold chosen by cross-validation."""
+    model = learned.shipped(MODEL_NAME, FEATURES)
+    if model is not None and getattr(model, "threshold", None) is None:
+        head = resources.files("duikou.extract").joinpath("data", f"{MODEL_NAME}.lgb.txt").read_text("utf-8")[:100]
+        m = _THRESHOLD_RE.match(head)
+        model.threshold = float(m.group(1)) if m else DEFAULT_THRESHOLD
+    return model
+
+
+def model_text(model: learned.Model) -> str:
+    """The file to ship: the threshold line, then LightGBM's own text (which skips it)."""
+    return f"# threshold {threshold_of(model):.4f}\n" + model.save()
+
+
+def threshold_of(model: Any) -> float:
+    return float(getattr(model, "threshold", None) or DEFAULT_THRESHOLD)
+
+
+def decide(ctx: FigureContext, figures: Sequence[Figure], model: Any) -> list[tuple[Figure, float]]:
+    """(figure, probability) of every candidate the model keeps (one predict per document)."""
+    if not figures:
+        return []
+    probs = model.predict(features(ctx, figures))
+    t = threshold_of(model)
+    return [(f, p) for f, p in zip(figures, probs) if p >= t]
+
+
+# --- training -------------------------------------------------------------------------------
+
+def _matches(value: float, unit: str, gold: Sequence[dict]) -> bool:
+    return any(str(g.get("unit") or "").strip() == unit
+               and abs(value - float(g.get("value") or 0)) <= REL_TOL * max(abs(value), abs(float(g.get("value") or 0)), 1e-9)
+               for g in gold)
+
+
+def claim_examples(text: str, mentions: list[Mention], published: str | None,
+                   gold_rows_of_page: Sequence[dict]) -> tuple[list[list[float]], list[int]]:
+    """Feature rows and labels of one document's candidates: a candidate is positive when a
+    gold amount of its page has the same unit and value (±0.5%, as score.py matches)."""
+    ctx, figures = figure_candidates(text, mentions, published)
+    if not figures:
+        return [], []
+    rows = features(ctx, figures)
+    labels = [1 if _matches(f.q.value, f.q.unit, gold_rows_of_page) else 0 for f in figures]
+    return rows, labels
+
+
+def train_claim_model(rows: Sequence[Sequence[float]], labels: Sequence[int],
+                      threshold: float | None = None) -> learned.Model:
+    """A LightGBM model over claim_examples rows (deterministic); `threshold` is stored on it."""
+    model = learned.train(rows, labels, FEATURES)
+    model.threshold = threshold if threshold is not None else DEFAULT_THRESHOLD
+    return model
