@@ -118,7 +118,7 @@ def test_describe_candidates_code_first() -> None:
 def test_gazetteer_data_sources_recorded() -> None:
     data = Path(__file__).resolve().parents[1] / "src" / "duikou" / "regions" / "data"
     for name in ("divisions.tsv", "history.tsv", "aliases.tsv", "xpcc.tsv", "known_pairings.tsv", "words.tsv",
-                 "townships.tsv", "zones.tsv"):
+                 "townships.tsv", "zones.tsv", "media.tsv"):
         head = (data / name).read_text("utf-8").splitlines()[:3]
         assert head[0].startswith("#"), name
         assert any("icen" in line or "Apache" in line or "BSD" in line for line in

@@ -6,6 +6,10 @@ Contract used by the rest of the pipeline:
     Gazetteer.candidates(name, context="") -> list[Candidate]   ranked, best first
     Gazetteer.by_code(code) -> Region | None
     Gazetteer.lookup(name) -> list[Region]     every division that name may denote
+    resolve_self_references(text, mentions, url=None) -> list[Mention]
+                              the new mentions for 我省/我市/我州/我县/我区 (why "self:…"), only
+                              where the page's own place is clear (publisher, qualifier, dateline,
+                              known counterparts); merge them with find_mentions' list
     duikou.regions.report.describe_candidates(name, context) -> list[dict]   (`duikou region`)
 
 Mention.why starts with how the name matched, then "; "-separated reasons when context decided:
@@ -25,5 +29,6 @@ The pairing extractor should treat abbrev/programme-word mentions as weaker than
 """
 
 from duikou.regions.gazetteer import Candidate, Gazetteer, default_gazetteer
+from duikou.regions.selfref import resolve_self_references
 
-__all__ = ["Candidate", "Gazetteer", "default_gazetteer"]
+__all__ = ["Candidate", "Gazetteer", "default_gazetteer", "resolve_self_references"]
