@@ -78,7 +78,7 @@ CUES: tuple[tuple[str, str], ...] = (
     ("org", r"企业|公司|集团|学校|医院|村|乡|镇|合作社|商户|家|园区|基地|车间"),
     ("event", r"会议|座谈|考察|调研|参加|参会|活动|游客|学生|患者|病人|接诊|志愿者|观众|论坛|晚会"),
     ("loss", r"损失|受灾|遇难|死亡|倒塌|失踪|受伤"),
-    ("per", r"每|/|单价"),
+    ("per", r"每|/|单价|县均|户均|人均|村均|平均"),
     ("date", r"年|月|日|期间|以来"),
     ("pct", r"%|占|比例|比重|成"),
     ("batch", r"第|批|届|期|轮"),
@@ -94,6 +94,9 @@ _KINDS = ("money", "person", "item", "household", "weight")
 _SURFACES = ("名", "人", "位", "人次", "个", "项", "户", "吨")
 _LOOSE = ("small", "vague", "bare")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_KIND_ROWS = {k: [1.0 if k == j else 0.0 for j in _KINDS] for k in _KINDS}
+_SURFACE_ROWS = {u: [1.0 if u == j else 0.0 for j in _SURFACES] for u in _SURFACES}
+_NO_SURFACE = [0.0] * len(_SURFACES)
 
 
 def feature_names() -> tuple[str, ...]:
@@ -146,13 +149,12 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
     mention_starts = [m.start for m in mentions]
     repeats = Counter((f.q.unit, round(f.q.value, 6)) for f in figures)
     starts = [f.q.start for f in figures]
-    sentence_hits: dict[int, list[tuple[int, int, int]]] = {}
+    sentence_hits: dict[int, tuple[list[tuple[int, int, int]], list[int], list[int]]] = {}
     rows: list[list[float]] = []
     for i, fig in enumerate(figures):
         q = fig.q
         value = q.value
-        row: list[float] = [1.0 if q.kind == k else 0.0 for k in _KINDS]
-        row += [1.0 if q.unit_surface == u else 0.0 for u in _SURFACES]
+        row: list[float] = _KIND_ROWS[q.kind] + _SURFACE_ROWS.get(q.unit_surface, _NO_SURFACE)
         row.append(1.0 if len(q.unit_surface) > 2 else 0.0)
         row.append(math.log10(value) if value > 0 else -1.0)
         is_int = float(value == int(value))
@@ -207,22 +209,25 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
         # of the first match after it (in its clause, 30 characters), count in the sentence
         left_d = [FAR] * _N_CUES
         right_d = [FAR] * _N_CUES
-        counts = [0] * _N_CUES
         lo_left = max(c_start, q.start - 40)
         hi_right = min(c_end, q.end + 30)
-        hits = sentence_hits.get(s_start)
-        if hits is None:
-            hits = sentence_hits[s_start] = _cue_hits(norm, s_start, s_end)
-        for a, b, g in hits:
-            counts[g] += 1
-            if lo_left <= a and b <= q.start:
+        cached = sentence_hits.get(s_start)
+        if cached is None:
+            hits = _cue_hits(norm, s_start, s_end)
+            counts = [0] * _N_CUES
+            for _, _, g in hits:
+                counts[g] += 1
+            cached = sentence_hits[s_start] = (hits, [h[0] for h in hits], counts)
+        hits, hit_starts, counts = cached
+        for k in range(bisect_left(hit_starts, lo_left), len(hits)):
+            a, b, g = hits[k]
+            if a >= hi_right:
+                break
+            if b <= q.start:
                 left_d[g] = q.start - b
             elif q.end <= a and b <= hi_right and right_d[g] == FAR:
                 right_d[g] = a - q.end
-        for g in range(_N_CUES):
-            row.append(float(left_d[g]))
-            row.append(float(right_d[g]))
-            row.append(float(counts[g]))
+        row += [x for g in range(_N_CUES) for x in (left_d[g], right_d[g], counts[g])]
         rows.append(row)
     return rows
 
@@ -274,7 +279,7 @@ def claim_examples(text: str, mentions: list[Mention], published: str | None,
                    gold_rows_of_page: Sequence[dict]) -> tuple[list[list[float]], list[int]]:
     """Feature rows and labels of one document's candidates: a candidate is positive when a
     gold amount of its page has the same unit and value (±0.5%, as score.py matches)."""
-    ctx, figures = figure_candidates(text, mentions, published)
+    ctx, figures = figure_candidates(text, mentions, published, rules=False)
     if not figures:
         return [], []
     rows = features(ctx, figures)
@@ -282,9 +287,15 @@ def claim_examples(text: str, mentions: list[Mention], published: str | None,
     return rows, labels
 
 
+#: LightGBM settings of the claims decision (on top of learned.PARAMS): few rounds on about
+#: a thousand candidates, chosen by page-level cross-validation.
+ROUNDS = 300
+PARAMS: dict[str, object] = {}
+
+
 def train_claim_model(rows: Sequence[Sequence[float]], labels: Sequence[int],
                       threshold: float | None = None) -> learned.Model:
     """A LightGBM model over claim_examples rows (deterministic); `threshold` is stored on it."""
-    model = learned.train(rows, labels, FEATURES)
+    model = learned.train(rows, labels, FEATURES, rounds=ROUNDS, params=PARAMS)
     model.threshold = threshold if threshold is not None else DEFAULT_THRESHOLD
     return model

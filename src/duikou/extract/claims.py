@@ -731,7 +731,7 @@ class Figure:
     (after the part/example/subset/progress checks). The bounds are offsets in the text."""
 
     __slots__ = ("q", "s_start", "s_end", "c_start", "c_end", "f_start", "left", "right", "rule",
-                 "rule_keep", "part", "example", "subset", "progress", "confidence")
+                 "rule_keep", "part", "example", "subset", "progress", "confidence", "clause_right", "judged")
 
     def __init__(self, q: _Quantity, s_start: int, s_end: int, c_start: int, c_end: int, left: str,
                  right: str, rule: tuple[str, float] | None) -> None:
@@ -740,6 +740,8 @@ class Figure:
         self.f_start = s_start
         self.left, self.right = left, right
         self.rule = rule
+        self.clause_right = ""
+        self.judged = True  # whether `rule` has been computed (see _judge)
         self.rule_keep = False
         self.part = self.example = self.subset = self.progress = False
         self.confidence = rule[1] if rule else 0.0
@@ -773,12 +775,32 @@ class FigureContext:
         return self._periods
 
 
+def _judge(ctx: FigureContext, fig: Figure) -> tuple[str, float] | None:
+    """The measure rules' verdict on one figure (see Figure.rule)."""
+    if not fig.judged:
+        fig.judged = True
+        q, norm = fig.q, ctx.norm
+        found = None
+        if not q.loose:
+            found = _classify(fig.left, norm[fig.c_start:q.start], fig.right, fig.clause_right,
+                              norm[fig.s_start:fig.s_end], q.kind,
+                              partial(_spans_provinces, ctx.mentions, fig.s_start, fig.s_end, norm))
+            if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, fig.s_start, q.start):
+                # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
+                found = ("援助资金", 0.5)
+        fig.rule = found
+        fig.confidence = found[1] if found else 0.0
+    return fig.rule
+
+
 def figure_candidates(text: str, mentions: list[Mention], published: str | None = None,
-                      loose: bool = True) -> tuple[FigureContext, list[Figure]]:
+                      loose: bool = True, rules: bool = True) -> tuple[FigureContext, list[Figure]]:
     """Every candidate figure of a document with the rules' verdict on it, in text order.
 
     With `loose` (the default) the candidates include what the rules never consider (see
-    _Quantity.loose); the rules' verdict on those is always "not kept"."""
+    _Quantity.loose); the rules' verdict on those is always "not kept". With rules=False
+    the verdict is left to _judge, on demand (the learned decision needs it only for the
+    figures it keeps)."""
     ctx = FigureContext(text, mentions, published)
     norm = ctx.norm
     quantities = _find_quantities(norm, loose=loose)
@@ -804,7 +826,8 @@ def figure_candidates(text: str, mentions: list[Mention], published: str | None 
         unit_start = q_end - len(q.unit_surface)
         right = norm[unit_start:right_end]
         prev_end = q_end
-        found = None
+        fig = Figure(q, s_start, s_end, c_start, c_end, left, right, None)
+        out.append(fig)
         if not q.loose:
             # block rows see the clause up to the next figure of the same kind
             same = c_end
@@ -814,14 +837,11 @@ def figure_candidates(text: str, mentions: list[Mention], published: str | None 
                 if quantities[j].kind == q.kind and not quantities[j].loose:
                     same = quantities[j].start
                     break
-            clause_right = norm[unit_start:min(c_end, same)]
-            found = _classify(left, norm[c_start:q_start], right, clause_right, norm[s_start:s_end], q.kind,
-                              partial(_spans_provinces, mentions, s_start, s_end, norm))
-            if found is None and q.kind == "money" and _LIST_HEAD_RE.search(norm, s_start, q_start):
-                # list constructions: "帮扶资金——从2017年的2000万元、6个项目, 到2018年的9152万元"
-                found = ("援助资金", 0.5)
-        fig = Figure(q, s_start, s_end, c_start, c_end, left, right, found)
-        out.append(fig)
+            fig.clause_right = norm[unit_start:min(c_end, same)]
+        fig.judged = False
+        if not rules:
+            continue
+        found = _judge(ctx, fig)
         if found is None or found[0] == "-":
             continue
         measure, confidence = found
@@ -924,8 +944,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
         from duikou.extract.claim_model import shipped_model
 
         model = shipped_model() or RULES
-    loose = model != RULES
-    ctx, figures = figure_candidates(text, mentions, published, loose=loose)
+    rules = model == RULES
+    ctx, figures = figure_candidates(text, mentions, published, loose=not rules, rules=rules)
     norm = ctx.norm
     has_percent = "%" in norm
     if not figures and not has_percent:
@@ -940,7 +960,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
             from duikou.extract.claim_model import decide
 
             for fig, p in decide(ctx, figures, model):
-                measure = fig.rule[0] if fig.rule and fig.rule[0] != "-" else _fallback_measure(
+                rule = _judge(ctx, fig)
+                measure = rule[0] if rule and rule[0] != "-" else _fallback_measure(
                     fig.q.kind, ctx.norm[fig.c_start:fig.q.start])
                 kept.append((fig.q.start, _claim_of(ctx, fig, measure, p, "claims.learned")))
     claims = [c for _, c in kept]
@@ -949,8 +970,8 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
             periods = ctx.periods
             return ctx.full_stops, periods, ctx.period_starts
 
-        stated = [_Stated(f.q.start, f.q.end, f.rule[0], f.q.value, f.q.unit)
-                  for f in figures if f.rule and f.rule[0] != "-"]
+        stated = [_Stated(f.q.start, f.q.end, r[0], f.q.value, f.q.unit)
+                  for f in figures if (r := _judge(ctx, f)) and r[0] != "-"]
         quantities = [f.q for f in figures if not f.q.loose]
         shares = _percentage_claims(text, norm, mentions, quantities, stated,
                                     ctx.sentences, ctx.clauses, context)
