@@ -224,10 +224,18 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
                  questions: Path | None = typer.Option(None, help="questions.jsonl"),
                  errors: bool = typer.Option(False, "--errors", help="list every false positive and negative"),
                  db: str | None = typer.Option(None, "--db", help="keep the evaluated database here (must be new)"),
+                 cv: int = typer.Option(0, "--cv", metavar="K",
+                                        help="K-fold cross-validation by page of the learned decisions"),
                  json_output: bool = JsonOption) -> None:
-    """Score extraction against gold labels (SPEC §5): precision, recall, F1, relevance accuracy."""
+    """Score extraction against gold labels (SPEC §5): precision, recall, F1, relevance accuracy.
+
+    With --cv K, the learned decisions are trained on K-1 folds of the given pages and scored on
+    the held-out fold instead (pages are never split across folds)."""
     from duikou.evaluate.run import evaluate
 
+    if cv:
+        _eval_cv(pages, pairings, amounts, cv, errors, json_output)
+        return
     try:
         result = evaluate(pages, pairings, amounts, questions, db=db)
     except (OSError, ValueError) as exc:
@@ -261,6 +269,39 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
             for o in q["outcomes"]:
                 if not o["correct"]:
                     out.print(f"    wrong: {o['q']} → {o['summary']}", markup=False)
+
+
+def _eval_cv(pages: Path, pairings: Path | None, amounts: Path | None, k: int, errors: bool,
+             json_output: bool) -> None:
+    from duikou.evaluate.crossval import cross_validate
+
+    try:
+        result = cross_validate(pages, pairings, amounts, k)
+    except (OSError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
+    if json_output:
+        if not errors:
+            for key in ("pairings", "amounts"):
+                if key in result:
+                    result[key] = {n: v for n, v in result[key].items()
+                                   if n not in ("false_positives", "false_negatives", "programme_mismatches")}
+        _print_json(result)
+        return
+    out.print(f"pages {result['pages']}, documents {result['documents']}, {k}-fold cross-validation by page")
+    for key in ("pairings", "amounts"):
+        if key not in result:
+            continue
+        r = result[key]
+        for f in r["folds"]:
+            p, rec, f1 = f["scores"]
+            out.print(f"{key:>9} fold {f['fold']} ({f['pages']} pages): precision {p:.3f}  recall {rec:.3f}  F1 {f1:.3f}")
+        out.print(f"{key:>9} pooled: precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
+                  f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+        if errors:
+            for label in ("false_positives", "false_negatives"):
+                for item in r.get(label, []):
+                    out.print(f"    {label[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
 
 
 def main() -> None:

@@ -73,14 +73,25 @@ def pairing_rows(docs: Sequence[LabelledDocument]) -> tuple[list[list[float]], l
     return rows, labels
 
 
-def predicted_pairings(docs: Sequence[LabelledDocument], model: Any, threshold: float) -> list[dict]:
+def predicted_pairings(docs: Sequence[LabelledDocument], model: Any, threshold: float,
+                       with_rules: bool = False) -> list[dict]:
+    """The decision's pairings of each relevant document; with_rules, as extract_pairings
+    combines them: the rules' pairings and the decision's pairs the rules did not read."""
     from duikou.extract.pairing_decision import decide_pairings
+    from duikou.extract.pairings import _key, rule_pairings
 
     out = []
     for d in docs:
         if not d.relevant:
             continue
-        for p in decide_pairings(d.document.text, d.mentions, d.document.published, model, threshold):
+        text, mentions, published = d.document.text, d.mentions, d.document.published
+        found = decide_pairings(text, mentions, published, model, threshold)
+        if with_rules:
+            rules = rule_pairings(text, mentions, published)
+            have = {(_key(p.donor), _key(p.recipient)) for p in rules}
+            have |= {(b, a) for a, b in have}
+            found = rules + [p for p in found if (_key(p.donor), _key(p.recipient)) not in have]
+        for p in found:
             out.append({
                 "doc": d.page, "donor": p.donor.full_name, "donor_code": p.donor.code,
                 "recipient": p.recipient.full_name, "recipient_code": p.recipient.code,
@@ -99,8 +110,10 @@ def _gold_pairings(docs: Sequence[LabelledDocument]) -> list[dict]:
 
 
 def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
-                            thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7)) -> dict[str, Any]:
-    """Train on K-1 folds, predict the held-out fold; pooled and per-fold scores per threshold."""
+                            thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7),
+                            with_rules: bool = False) -> dict[str, Any]:
+    """Train on K-1 folds, predict the held-out fold; pooled and per-fold scores per threshold
+    (with_rules: scored as extract_pairings combines the rules and the decision)."""
     from duikou.extract.pairing_decision import train_pairing_model
 
     preds: dict[float, list[dict]] = {t: [] for t in thresholds}
@@ -113,7 +126,7 @@ def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
         gold = _gold_pairings(test)
         fold_scores = {}
         for t in thresholds:
-            p = predicted_pairings(test, model, t)
+            p = predicted_pairings(test, model, t, with_rules)
             preds[t] += p
             s = score_pairings(p, gold)
             fold_scores[t] = (s["precision"], s["recall"], s["f1"])
@@ -121,3 +134,69 @@ def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
     gold_all = _gold_pairings(docs)
     pooled = {t: score_pairings(preds[t], gold_all) for t in thresholds}
     return {"folds": folds, "pooled": pooled}
+
+
+def _gold_amounts(docs: Sequence[LabelledDocument]) -> list[dict]:
+    seen, out = set(), []
+    for d in docs:
+        if d.page not in seen:
+            seen.add(d.page)
+            out += d.gold_amounts
+    return out
+
+
+def cross_validate_amounts(docs: Sequence[LabelledDocument], k: int = 5) -> dict[str, Any]:
+    """The figures' decision, trained on K-1 folds and scored on the held-out fold."""
+    from duikou.extract.claim_model import claim_examples, train_claim_model
+    from duikou.extract.claims import extract_claims
+    from duikou.extract.score import claim_rows, score_amounts
+
+    preds: list[dict] = []
+    folds: list[dict[str, Any]] = []
+    for f in range(k):
+        train = [d for d in docs if fold_of(d.page, k) != f]
+        test = [d for d in docs if fold_of(d.page, k) == f]
+        rows: list[list[float]] = []
+        labels: list[int] = []
+        for d in train:
+            r, y = claim_examples(d.document.text, d.mentions, d.document.published, d.gold_amounts)
+            rows += r
+            labels += y
+        model = train_claim_model(rows, labels)
+        fold_preds = []
+        for d in test:
+            if d.relevant:
+                claims = extract_claims(d.document.text, d.mentions, d.document.published, model=model)
+                fold_preds += [{**row, "doc": d.page} for row in claim_rows(d.document.doc_id, claims)]
+        s = score_amounts(fold_preds, _gold_amounts(test))
+        folds.append({"fold": f, "pages": len({d.page for d in test}),
+                      "scores": (s["precision"], s["recall"], s["f1"])})
+        preds += fold_preds
+    return {"folds": folds, "pooled": score_amounts(preds, _gold_amounts(docs))}
+
+
+def cross_validate(pages: str | Path, pairings: str | Path | None = None, amounts: str | Path | None = None,
+                   k: int = 5) -> dict[str, Any]:
+    """`duikou eval --cv K`: page-level K-fold cross-validation of every learned decision whose
+    gold is given, scored as the pipeline extracts (pairings: the rules and the fold's decision
+    at the shipped threshold; figures: the fold's decision). The rules themselves are not
+    retrained: on pages they were written against, the pairing score is optimistic."""
+    from duikou.extract.pairing_decision import shipped_threshold
+
+    if k < 2:
+        raise ValueError("--cv needs K >= 2 folds")
+    docs = load([pages], [pairings] if pairings else [], [amounts] if amounts else [])
+    n_pages = len({d.page for d in docs})
+    if n_pages < k:
+        raise ValueError(f"--cv {k} needs at least {k} pages; {pages} has {n_pages}")
+    result: dict[str, Any] = {"pages": n_pages, "documents": len(docs), "folds": k}
+    if pairings:
+        t = shipped_threshold()
+        r = cross_validate_pairings(docs, k, thresholds=(t,), with_rules=True)
+        result["pairings"] = {**r["pooled"][t], "threshold": t,
+                              "folds": [{"fold": f["fold"], "pages": f["pages"], "scores": f["scores"][t]}
+                                        for f in r["folds"]]}
+    if amounts:
+        r = cross_validate_amounts(docs, k)
+        result["amounts"] = {**r["pooled"], "folds": r["folds"]}
+    return result

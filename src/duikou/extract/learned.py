@@ -42,7 +42,7 @@ class Model:
         self.names = tuple(names)
 
     def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        if not rows:
+        if len(rows) == 0:
             return []
         x = np.asarray(rows, dtype=np.float64)
         return [float(p) for p in self.booster.predict(x, num_threads=1)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from duikou.extract.pairings import Group, _Extractor, _is_zone, _key, _within
+from duikou.extract.pairings import Group, _disaster_count, _Extractor, _is_zone, _key, _within
 from duikou.models import Mention
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -87,7 +87,15 @@ def _pairable(ctx: Context, i: int, j: int) -> bool:
         return False
     if _is_zone(b):
         return False  # a development zone gives, it is not a recipient region
-    return not (b.level == "province" and a.level != "province")  # a city does not pair with a province
+    if b.level == "province":
+        if a.level != "province":
+            return False  # a city does not pair with a whole province
+        ex = ctx.extractor
+        if b.code in ex.whole:
+            return False  # provinces assisted only in parts (新疆, 西藏: by prefecture)
+        if b.code in ex.v.word_set("whole_disaster") and _disaster_count(ex.text, ex.v):
+            return False  # 四川 as a whole is not the 2008 reconstruction's recipient
+    return True
 
 
 def candidates(ctx: Context) -> list[Candidate]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from duikou.extract import learned
 from duikou.extract.pairing_candidates import Candidate, Context, build_context, candidates
 from duikou.extract.pairing_data import vocab
-from duikou.extract.pairing_features import features
+from duikou.extract.pairing_features import features, misaligned, states_assistance
 from duikou.extract.pairing_features import names as instance_names
 from duikou.extract.pairings import _clause_of, _key, _level, _programme, _since
 from duikou.models import Evidence, Mention, Pairing, Region
@@ -90,7 +90,8 @@ def decide_pairings(text: str, mentions: list[Mention], published: str | None = 
         return []
     threshold = shipped_threshold() if threshold is None else threshold
     ctx, scored = scored_candidates(text, mentions, published, model)
-    chosen = [(c, p, own) for c, p, own in scored if p >= threshold]
+    chosen = [(c, p, own) for c, p, own in scored
+              if p >= threshold and not misaligned(ctx, c) and states_assistance(ctx.text, c.start, c.end)]
     return _pairings(ctx, chosen, text, published)
 
 

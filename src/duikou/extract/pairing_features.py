@@ -101,7 +101,7 @@ def names() -> tuple[str, ...]:
         "a_first_in_doc", "b_first_in_doc", "sentence_position", "sentence_length",
         "a_most_named_donor", "b_most_named_recipient",
         "lists_aligned", "line_of_two", "between_cjk", "between_only_cues", "no_punct_between",
-        "join_then_relation", "cue_right_after_first", "cue_right_before_second",
+        "join_then_relation", "cue_right_after_first", "cue_right_before_second", "foreign_between",
         *cue,
     )
 
@@ -137,12 +137,21 @@ class _Doc:
         self.lists = [self._list_of(i) for i in range(len(ctx.groups))]
 
     def _list_of(self, i: int) -> tuple[int, int]:
-        """(size of the list the place stands in, its position in it)."""
+        """(size of the list the place stands in, its position in it). Places of one list are
+        joined by 、/和/及 and stand on one side: one province, or provinces of one rank class
+        (济南对口武隆、烟台对口巫山 does not make 武隆 and 烟台 one list)."""
         groups, text = self.ctx.groups, self.ctx.text
+
+        def joined(x: int, y: int) -> bool:
+            if text[groups[x].end:groups[y].start].strip(" ,，") not in LIST_JOIN:
+                return False
+            a, b = groups[x].region, groups[y].region
+            return _prov(a) == _prov(b) or (_rank(a) >= 6) == (_rank(b) >= 6)
+
         lo = hi = i
-        while lo > 0 and text[groups[lo - 1].end:groups[lo].start].strip(" ,，") in LIST_JOIN:
+        while lo > 0 and joined(lo - 1, lo):
             lo -= 1
-        while hi + 1 < len(groups) and text[groups[hi].end:groups[hi + 1].start].strip(" ,，") in LIST_JOIN:
+        while hi + 1 < len(groups) and joined(hi, hi + 1):
             hi += 1
         return hi - lo + 1, i - lo
 
@@ -226,7 +235,7 @@ def _structure(c: Candidate, doc: _Doc, between: str, first: Group, second: Grou
     just two places (甲区——乙县), a gap of cue words only (甲对口支援乙), a pair joined by 与
     and followed by a relation (甲与乙建立结对关系)."""
     if c.kind != "sentence":
-        return [0.0] * 8
+        return [0.0] * 9
     text = doc.ctx.text
     in_sentence = doc.ctx.by_sentence[c.b_sentence]
     _, pattern, _ = cue_classes()
@@ -242,7 +251,47 @@ def _structure(c: Candidate, doc: _Doc, between: str, first: Group, second: Grou
         int(between.strip() in JOINS and pattern.search(after) is not None),
         int(pattern.match(text, first.end) is not None),
         int(any(m.end() == second.start for m in pattern.finditer(text, max(s_start, second.start - 6), second.start))),
+        _foreign_between(doc, c),
     ]
+
+
+#: Cue classes that say a sentence is about assistance (its evidence must have one).
+ASSISTANCE = ("aid_verb", "pair_relation", "programme_word", "team", "recipient_word")
+
+
+def states_assistance(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] use a word of assistance? A pair is only ever evidenced by a
+    sentence that does: two places and an official arrangement are no statement."""
+    classes, pattern, word_classes = cue_classes()
+    wanted = {classes.index(c) for c in ASSISTANCE}
+    return any(word_classes[m.group()] & wanted for m in pattern.finditer(text, start, end))
+
+
+def misaligned(ctx: Context, c: Candidate, lists: dict[int, tuple[int, int]] | None = None) -> bool:
+    """甲、乙分别与丙、丁…: two lists of one length joined by 分别 pair item by item, so 甲 with
+    丁 is not stated. True for such a crossed candidate."""
+    if c.kind != "sentence":
+        return False
+    first, second = sorted((c.a, c.b))
+    text = ctx.text
+    if "分别" not in text[ctx.groups[first].end:ctx.groups[second].start]:
+        return False
+    doc = _Doc.__new__(_Doc)
+    doc.ctx = ctx
+    la, pa = doc._list_of(c.a)
+    lb, pb = doc._list_of(c.b)
+    return la == lb and la > 1 and pa != pb
+
+
+def _foreign_between(doc: _Doc, c: Candidate) -> int:
+    """Places between the two that belong to neither's list (烟台 in 济南对口武隆、烟台对口巫山
+    stands between 济南 and 巫山)."""
+    lo, hi = sorted((c.a, c.b))
+    spans = []
+    for i in (c.a, c.b):
+        size, pos = doc.lists[i]
+        spans.append((i - pos, i - pos + size - 1))
+    return sum(1 for i in range(lo + 1, hi) if not any(s <= i <= e for s, e in spans))
 
 
 def _index(members: list[int], i: int) -> int:

@@ -1279,7 +1279,31 @@ def _drop_subsumed(found: list[_Found]) -> list[_Found]:
 
 
 def extract_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
-    """All pairings stated in one document, each with the sentence that states it.
+    """All pairings stated in one document, each with the sentence that states it: what the
+    rules below find, and the pairs the learned decision (pairing_decision) adds over them.
+
+    The rules are precise on the phrasings they were written for; the decision, judging every
+    candidate on generic features, finds the pairs stated in other ways. A pair the rules read in
+    one direction is never added in the other."""
+    found = rule_pairings(text, mentions, published)
+    from duikou.extract.pairing_decision import decide_pairings
+
+    have = {(_key(p.donor), _key(p.recipient)) for p in found}
+    have |= {(b, a) for a, b in have}
+    added = [p for p in decide_pairings(text, mentions, published)
+             if (_key(p.donor), _key(p.recipient)) not in have]
+    if not added:
+        return found
+    # as for the rules' weak readings: a donor -> prefecture the decision adds gives way when the
+    # same donor is paired with counties of that prefecture in the document
+    stated = found + added
+    added = [p for p in added if not any(
+        _key(q.donor) == _key(p.donor) and _within(q.recipient, p.recipient) for q in stated)]
+    return sorted(found + added, key=lambda p: (p.evidence.start, -p.evidence.confidence))
+
+
+def rule_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
+    """The rule extractor alone: the pairings its rules (module docstring) read in one document.
 
     One Pairing per (donor, recipient, sentence); ``since`` is read from the clause that names
     the recipient, else the sentence, else any other sentence stating the same pair."""
