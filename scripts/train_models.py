@@ -67,14 +67,14 @@ def claim_documents(pages: list[dict]) -> list[dict[str, Any]]:
 
 
 def _doc_examples(doc: dict[str, Any], gold: list[dict]) -> tuple[list[list[float]], list[int], list[tuple[float, str]]]:
-    from duikou.extract.claim_model import _matches, features
+    from duikou.extract.claim_model import features, labels_of
     from duikou.extract.claims import figure_candidates
 
     ctx, figures = figure_candidates(doc["text"], doc["mentions"], doc["published"], rules=False)
     if not figures:
         return [], [], []
     rows = features(ctx, figures)
-    labels = [1 if _matches(f.q.value, f.q.unit, gold) else 0 for f in figures]
+    labels = labels_of(ctx, figures, gold)
     return rows, labels, [(f.q.value, f.q.unit) for f in figures]
 
 

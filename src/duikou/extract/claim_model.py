@@ -275,16 +275,46 @@ def _matches(value: float, unit: str, gold: Sequence[dict]) -> bool:
                for g in gold)
 
 
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+@cache
+def _evidence_bigrams(evidence: str) -> frozenset[str]:
+    from duikou.clean import clean_text
+
+    return frozenset(_bigrams(clean_text(evidence)[0]))
+
+
+def labels_of(ctx: FigureContext, figures: Sequence[Figure], gold_rows_of_page: Sequence[dict]) -> list[int]:
+    """A candidate is positive when a gold amount of its page has the same unit and value
+    (±0.5%, as score.py matches) and, when several candidates have that value, it is one whose
+    words overlap the gold evidence best (so that 一名共产党员 does not become an example
+    of a figure because the page also reports 1 project)."""
+    norm = ctx.norm
+    matched: list[list[tuple[int, float]]] = []  # per figure: (gold index, evidence overlap)
+    best: dict[int, float] = {}
+    for f in figures:
+        hits = []
+        for j, g in enumerate(gold_rows_of_page):
+            if _matches(f.q.value, f.q.unit, (g,)):
+                ev = _evidence_bigrams(str(g.get("evidence") or ""))
+                window = _bigrams(norm[max(f.s_start, f.q.start - 30):min(f.s_end, f.q.end + 15)])
+                overlap = len(ev & window) / len(ev) if ev else 1.0
+                hits.append((j, overlap))
+                best[j] = max(best.get(j, 0.0), overlap)
+        matched.append(hits)
+    return [1 if any(o >= 0.5 or o >= best[j] - 1e-9 for j, o in hits) else 0 for hits in matched]
+
+
 def claim_examples(text: str, mentions: list[Mention], published: str | None,
                    gold_rows_of_page: Sequence[dict]) -> tuple[list[list[float]], list[int]]:
-    """Feature rows and labels of one document's candidates: a candidate is positive when a
-    gold amount of its page has the same unit and value (±0.5%, as score.py matches)."""
+    """Feature rows and labels (labels_of) of one document's candidates against the gold
+    amounts of its page."""
     ctx, figures = figure_candidates(text, mentions, published, rules=False)
     if not figures:
         return [], []
-    rows = features(ctx, figures)
-    labels = [1 if _matches(f.q.value, f.q.unit, gold_rows_of_page) else 0 for f in figures]
-    return rows, labels
+    return features(ctx, figures), labels_of(ctx, figures, gold_rows_of_page)
 
 
 #: LightGBM settings of the claims decision (on top of learned.PARAMS): few rounds on about
