@@ -347,3 +347,34 @@ def test_verb_respectively_pairs_donors_and_recipients_in_order():
     text = "湖北省和湖南省分别对口支援博州和吐鲁番市。"
     names = {"湖北省": "420000", "湖南省": "430000", "博州": "652700", "吐鲁番市": "650400"}
     assert pairs(text, names) == {("湖北省", "博尔塔拉蒙古自治州"), ("湖南省", "吐鲁番市")}
+
+
+# ----------------------------------------------------------------- kinds of statement (issue 8)
+
+
+def test_verb_inside_one_province_follows_the_syntax():
+    # 省内对口帮扶: no east/west rank can give the direction, the verb does
+    names = {"佛山市": "440600", "云浮市": "445300", "东莞市": "441900", "韶关市": "440200"}
+    assert pairs("佛山市对口帮扶云浮市，东莞市对口帮扶韶关市。", names) == {("佛山市", "云浮市"), ("东莞市", "韶关市")}
+    names = {"南京市": "320100", "苏州市": "320500", "淮安市": "320800", "宿迁市": "321300"}
+    assert pairs("南京市、苏州市分别对口帮扶淮安市、宿迁市。", names) == {("南京市", "淮安市"), ("苏州市", "宿迁市")}
+
+
+def test_verb_inside_one_province_never_from_county_to_prefecture():
+    names = {"泰顺县": "330329", "温州市": "330300"}
+    assert pairs("泰顺县对口帮扶温州市的企业。", names) == set()
+
+
+def test_a_list_before_the_reverse_verb_shares_the_donor():
+    names = {"那坡县": "451026", "乐业县": "451028", "深圳": "440300"}
+    assert pairs("其中那坡县、乐业县为深圳对口帮扶的贫困县。", names) == {("深圳市", "那坡县"), ("深圳市", "乐业县")}
+
+
+def test_donors_joined_by_lianhe():
+    names = {"中山市": "442000", "东莞市": "441900", "昭通市": "530600"}
+    assert pairs("中山市联合东莞市对口帮扶昭通市。", names) == {("中山市", "昭通市"), ("东莞市", "昭通市")}
+
+
+def test_a_list_joined_to_one_partner_by_yu():
+    names = {"崆峒区": "620802", "庄浪县": "620825", "河西区": "120103"}
+    assert pairs("崆峒区、庄浪县与河西区结对帮扶。", names) == {("河西区", "崆峒区"), ("河西区", "庄浪县")}

@@ -39,7 +39,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from duikou.extract.pairing_data import PairingVocab, cue_programme, vocab
@@ -311,6 +311,17 @@ def _donor_side(donor: Region, recipient: Region) -> bool:
     if _province(donor) == _province(recipient):
         return False
     return _rank(donor) > _rank(recipient)
+
+
+def _verb_side(donor: Region, recipient: Region) -> bool:
+    """Can donor give to recipient when a directional verb stands between them (甲对口帮扶乙)?
+    Across provinces the ranks must agree, as everywhere; inside one province the syntax alone
+    decides (省内对口帮扶: 深圳对口帮扶汕尾, 南京对口帮扶淮安), between cities and counties, never
+    a county giving to a prefecture."""
+    if _province(donor) == _province(recipient) and _province(donor):
+        return (donor.level in ("prefecture", "county") and recipient.level in ("prefecture", "county")
+                and LEVEL_DEPTH[donor.level] <= LEVEL_DEPTH[recipient.level])
+    return _donor_side(donor, recipient)
 
 
 def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int) -> list[Group]:
@@ -731,7 +742,8 @@ class _Extractor:
         i = self._donor_index(idx, before, recipient)
         return None if i is None else self.groups[i]
 
-    def _donor_index(self, idx: list[int], before: int, recipient: Region) -> int | None:
+    def _donor_index(self, idx: list[int], before: int, recipient: Region,
+                     side: Callable[[Region, Region], bool] = _donor_side) -> int | None:
         """_donor_before as an index into self.groups."""
         for i in reversed(idx):
             g = self.groups[i]
@@ -741,17 +753,18 @@ class _Extractor:
                 continue
             if self._venue(g):
                 continue  # 在北京召开的会议上: a venue, not a party
-            if _donor_side(g.region, recipient):
+            if side(g.region, recipient):
                 return i
         return None
 
-    def _donors(self, idx: list[int], before: int, recipient: Region, s: int) -> list[Group]:
+    def _donors(self, idx: list[int], before: int, recipient: Region, s: int,
+                side: Callable[[Region, Region], bool] = _donor_side) -> list[Group]:
         """The donor before `before` and any donors listed with it (福建省及厦门市)."""
-        j = self._donor_index(idx, before, recipient)
+        j = self._donor_index(idx, before, recipient, side)
         if j is None:
             return []
         out = [self.groups[k] for k in _list_before(self.text, self.groups, j, self.v, s)]
-        return [d for d in out if not d.institution and _donor_side(d.region, recipient)]
+        return [d for d in out if not d.institution and side(d.region, recipient)]
 
     def rule_verb(self, s: int, e: int, idx: list[int]) -> None:
         t, v = self.text, self.v
@@ -774,24 +787,24 @@ class _Extractor:
                 tail = t[last.end:last.end + 2]
                 nxt = self._first_from(idx, last.end)
                 if tail.startswith(("的", "之")) and nxt is not None and self.groups[nxt].start - last.end <= 1 \
-                        and _donor_side(self.groups[nxt].region, recipients[0].region):
+                        and _verb_side(self.groups[nxt].region, recipients[0].region):
                     donor = self.groups[nxt]  # 对口援建理县的湖南省
                     if not self.negated(cs):
                         for r in recipients:
                             self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
                     continue
-                donors = self._donors(idx, cs, recipients[0].region, s)
+                donors = self._donors(idx, cs, recipients[0].region, s, _verb_side)
                 if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3 \
                         and not self.negated(cs):
                     if len(donors) == len(recipients) > 1 and t.endswith("分别", 0, cs):
                         # 湖北省和湖南省分别对口支援博州和吐鲁番市: the i-th donor, the i-th recipient
                         for d, r in zip(donors, recipients):
-                            if _donor_side(d.region, r.region):
+                            if _verb_side(d.region, r.region):
                                 self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
                         continue
                     for d in donors:
                         for r in recipients:
-                            if _donor_side(d.region, r.region):
+                            if _verb_side(d.region, r.region):
                                 self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
                 continue
             # RECIPIENT 作为/是 DONOR 对口支援的 …
@@ -801,9 +814,13 @@ class _Extractor:
                 if cs - d.end <= 1 and j - 1 >= idx[0]:
                     r = self.groups[j - 1]
                     link = t[r.end:d.start]
-                    if REV_LINK.fullmatch(link) and _donor_side(d.region, r.region):
+                    if REV_LINK.fullmatch(link) and _verb_side(d.region, r.region):
                         if not self.negated(cs):
-                            self.add(d.region, r.region, (s, e), "verb-rev", 0.85, cue)
+                            # 那坡县、乐业县为深圳对口帮扶的贫困县: every place of the list
+                            for k in _list_before(t, self.groups, j - 1, v, s):
+                                listed = self.groups[k].region
+                                if not self.groups[k].institution and _verb_side(d.region, listed):
+                                    self.add(d.region, listed, (s, e), "verb-rev", 0.85, cue)
                         continue
         self.rule_to_list(s, e, idx)
 
@@ -864,7 +881,14 @@ class _Extractor:
                 continue
             if near and self.negated(near[0][0]):
                 continue
-            self.add(*ordered, (s, e), "relation", 0.85, near[0][1] if near else None)
+            cue = near[0][1] if near else None
+            self.add(*ordered, (s, e), "relation", 0.85, cue)
+            # 崆峒区、庄浪县与河西区结对: the places listed with either side share the relation
+            for k in _list_before(t, self.groups, a_i, v, s)[:-1]:
+                if _province(self.groups[k].region) == _province(a.region):
+                    more = _by_rank(self.groups[k].region, b.region)
+                    if more:
+                        self.add(*more, (s, e), "relation", 0.8, cue)
         # 鼓楼区、台江区分别与岷县、漳县…
         for m in RESPECTIVELY.finditer(t[s:e]) if cues else ():
             at, end_at = s + m.start(), s + m.end()
