@@ -555,8 +555,11 @@ def _glued_headlines(
     page's last line, which restates the headline as a lead sentence does. Related headlines
     after a footer follow each other, so none of them has a body line after it."""
     n = len(lines)
+    end = n - 1  # the page's last non-blank line
+    while end > footer_at and verdicts[end] == "blank":
+        end -= 1
     keep: set[int] = set()
-    for h in range(footer_at + 1, n):
+    for h in range(footer_at + 1, end):
         if verdicts[h] is not None or items[h] or not _headline(lines[h]):
             continue
         b = h + 1
@@ -567,7 +570,7 @@ def _glued_headlines(
         body = lines[b]
         if prose[b] and len(body) >= 40 and "。" in body:
             keep.add(h)
-        elif all(verdicts[j] == "blank" for j in range(b + 1, n)):
+        elif b == end:
             # the page ends in the body's first line, cut off
             head = _bigrams(lines[h])
             if (
