@@ -284,17 +284,24 @@ def test_clean_text_replaces_lone_surrogates() -> None:
     assert text == "对\ufffd口支援" and offsets == [0, 1, 2, 3, 4, 5]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="pipeline/read: a page holding a lone surrogate (a .jsonl line with a \\ud800 escape: "
-    "the reader passes json.loads' string on) raises UnicodeEncodeError in pipeline.content_hash "
-    "(raw_text.encode('utf-8')), and engines.local.ingest stops the whole run at report.bytes "
-    "(item.text.encode('utf-8')) before its per-page try. Fix in the reader: lone surrogates -> U+FFFD.",
-)
 def test_process_page_on_a_lone_surrogate() -> None:
     page = RawPage(source_id="s", text="江苏省对口支援\ud800伊犁州。", path="s.jsonl")
     for processed in process_page(page):
         check_evidence(processed.document.text, processed.pairings)
+
+
+def test_a_jsonl_page_with_a_lone_surrogate_is_read_and_ingested(tmp_path) -> None:
+    from duikou.engines.local import ingest
+    from duikou.read import read_paths
+    from duikou.store import open_store
+
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id": "a", "text": "\\ud800江苏省对口支援伊犁州。"}\n', "utf-8")
+    pages = list(read_paths([path]))
+    assert len(pages) == 1 and pages[0].text.startswith("\ufffd")
+    store = open_store(str(tmp_path / "d.db"))
+    ingest([path], store)
+    assert store.counts()["documents"] == 1
 
 
 @FAST

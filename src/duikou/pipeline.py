@@ -20,7 +20,8 @@ from duikou.regions import default_gazetteer
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (a .jsonl "\ud800" escape) must not stop the run
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _title(page: RawPage, text: str) -> str | None:

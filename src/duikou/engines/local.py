@@ -54,7 +54,7 @@ def ingest(paths: Iterable[str | Path], store: Store,
         else:
             report.files.add(item.path)
             report.pages += 1
-            report.bytes += len(item.text.encode("utf-8"))
+            report.bytes += len(item.text.encode("utf-8", "surrogatepass"))
             try:
                 processed = process_page(item)
             except Exception as exc:  # a pipeline bug on one page must not stop the run

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,6 +178,9 @@ def _meta_with(
     return meta
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _page_text(data: bytes, html: bool, declared: str | None = None) -> tuple[Decoded, str, dict[str, Any]]:
     """Decode a page's bytes (charset declared by the transport, else by an HTML meta tag) and,
     for HTML, keep its main text. Raises DecodeError."""
@@ -288,6 +292,7 @@ def read_jsonl(path: Path, gz: bool) -> Iterator[Result]:
             if problem:
                 yield ReadError(where, problem)
                 continue
+            text = _LONE_SURROGATE.sub("\ufffd", text)  # a "\ud800" escape is no character
             source_id = str(record.get("id") or f"{path}:{number}")
             url = record.get("url") if isinstance(record.get("url"), str) else None
             meta = {k: v for k, v in record.items() if k not in {"id", "url", "text"}}
