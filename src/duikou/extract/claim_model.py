@@ -133,9 +133,39 @@ _CUE_ALL = re.compile(
 _N_CUES = len(CUES)
 
 
-def _cue_hits(norm: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """(start, end, group index) of every cue match in norm[start:end], in order."""
-    return [(m.start(), m.end(), m.lastindex - 1) for m in _CUE_ALL.finditer(norm, start, end)]
+class _CueHits:
+    """Cue matches of the sentences around the candidates, scanned once: sentences come in text
+    order, so each scan starts where the last one stopped (a text with no punctuation, whose
+    400-character "sentences" overlap, is still scanned once)."""
+
+    __slots__ = ("norm", "starts", "hits", "upto", "counts")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self.starts: list[int] = []
+        self.hits: list[tuple[int, int, int]] = []
+        self.upto = 0
+        self.counts: dict[tuple[int, int], list[int]] = {}
+
+    def cover(self, start: int, end: int) -> None:
+        if end <= self.upto:
+            return
+        for m in _CUE_ALL.finditer(self.norm, max(start, self.upto), end):
+            self.starts.append(m.start())
+            self.hits.append((m.start(), m.end(), m.lastindex - 1))
+        self.upto = end
+
+    def sentence_counts(self, start: int, end: int) -> list[int]:
+        key = (start, end)
+        counts = self.counts.get(key)
+        if counts is None:
+            counts = [0] * _N_CUES
+            hits = self.hits
+            for k in range(bisect_left(self.starts, start), bisect_left(self.starts, end)):
+                if hits[k][1] <= end:
+                    counts[hits[k][2]] += 1
+            self.counts[key] = counts
+        return counts
 
 
 _AID_RE = re.compile(r"援|帮扶|支援|协作|对口|结对")
@@ -149,7 +179,7 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
     mention_starts = [m.start for m in mentions]
     repeats = Counter((f.q.unit, round(f.q.value, 6)) for f in figures)
     starts = [f.q.start for f in figures]
-    sentence_hits: dict[int, tuple[list[tuple[int, int, int]], list[int], list[int]]] = {}
+    cue_hits = _CueHits(norm)
     rows: list[list[float]] = []
     for i, fig in enumerate(figures):
         q = fig.q
@@ -211,14 +241,9 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
         right_d = [FAR] * _N_CUES
         lo_left = max(c_start, q.start - 40)
         hi_right = min(c_end, q.end + 30)
-        cached = sentence_hits.get(s_start)
-        if cached is None:
-            hits = _cue_hits(norm, s_start, s_end)
-            counts = [0] * _N_CUES
-            for _, _, g in hits:
-                counts[g] += 1
-            cached = sentence_hits[s_start] = (hits, [h[0] for h in hits], counts)
-        hits, hit_starts, counts = cached
+        cue_hits.cover(s_start, s_end)
+        counts = cue_hits.sentence_counts(s_start, s_end)
+        hits, hit_starts = cue_hits.hits, cue_hits.starts
         for k in range(bisect_left(hit_starts, lo_left), len(hits)):
             a, b, g = hits[k]
             if a >= hi_right:
@@ -319,13 +344,17 @@ def claim_examples(text: str, mentions: list[Mention], published: str | None,
 
 #: LightGBM settings of the claims decision (on top of learned.PARAMS): few rounds on about
 #: a thousand candidates, chosen by page-level cross-validation.
-ROUNDS = 300
+ROUNDS = 150
 PARAMS: dict[str, object] = {}
 
 
 def train_claim_model(rows: Sequence[Sequence[float]], labels: Sequence[int],
                       threshold: float | None = None) -> learned.Model:
-    """A LightGBM model over claim_examples rows (deterministic); `threshold` is stored on it."""
+    """A LightGBM model over claim_examples rows (deterministic). `threshold` is stored on it;
+    by default the shipped model's (chosen by cross-validation), else DEFAULT_THRESHOLD."""
     model = learned.train(rows, labels, FEATURES, rounds=ROUNDS, params=PARAMS)
-    model.threshold = threshold if threshold is not None else DEFAULT_THRESHOLD
+    if threshold is None:
+        shipped = shipped_model()
+        threshold = threshold_of(shipped) if shipped is not None else DEFAULT_THRESHOLD
+    model.threshold = threshold
     return model
