@@ -140,3 +140,14 @@ def test_examples_training_and_a_passed_model() -> None:
     assert loaded.predict(rows[:3]) == model.predict(rows[:3])
     ctx, figs = figure_candidates("累计投入帮扶资金5亿元。", [])
     assert [f.q.value for f, _ in decide(ctx, figs, model)] == [5e8]
+
+
+def test_measure_of_a_figure_no_rule_names() -> None:
+    from duikou.extract.claims import _fallback_measure
+
+    assert _fallback_measure("person", "援助资金支持建设安居房，使近", "使近3万名农牧民直接受益") == "受益人数"
+    assert _fallback_measure("person", "先后有", "先后有千名专家") == "援派干部人才"
+    assert _fallback_measure("person", "共有", "共有300人") == "人数"
+    assert _fallback_measure("money", "向受援地捐赠物资价值", "") == "社会捐赠"
+    assert _fallback_measure("money", "安排", "") == "援助资金"
+    assert _fallback_measure("household", "带动近", "带动近900户农户增收") == "受益户数"

@@ -868,9 +868,9 @@ def figure_candidates(text: str, mentions: list[Mention], published: str | None 
     return ctx, out
 
 
-#: Measure named by the nearest cue word when no measure row names a figure the learned
-#: decision keeps: (kind, pattern, measure), first match in the clause before the figure wins,
-#: else the last row of the kind.
+#: Measure named by a cue word when no measure row names a figure the learned decision keeps:
+#: (kind, pattern, measure); the first row of the figure's kind whose pattern is found in its
+#: clause wins (the clause before the figure first, then all of it), else the last row.
 _FALLBACK_MEASURES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (kind, re.compile(pattern), measure) for kind, pattern, measure in (
         ("money", r"捐", "社会捐赠"),
@@ -883,7 +883,8 @@ _FALLBACK_MEASURES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("person", r"就业|务工|岗位|转移", "就业人数"),
         ("person", r"脱贫|减贫", "脱贫人口"),
         ("person", r"受益|带动|惠及|增收|覆盖", "受益人数"),
-        ("person", r"", "援派干部人才"),
+        ("person", r"选派|派出|援派|互派|干部|人才|专家|教师|医生|老师|队员|工作队", "援派干部人才"),
+        ("person", r"", "人数"),
         ("household", r"脱贫", "脱贫户数"),
         ("household", r"", "受益户数"),
         ("item", r"", "项目数"),
@@ -891,15 +892,13 @@ _FALLBACK_MEASURES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     ))
 
 
-def _fallback_measure(kind: str, context: str) -> str:
-    chosen = None
-    for k, pattern, measure in _FALLBACK_MEASURES:
-        if k != kind:
-            continue
-        if pattern.search(context):
-            return measure
-        chosen = measure
-    return chosen or "数量"
+def _fallback_measure(kind: str, before: str, clause: str = "") -> str:
+    for context in (before, clause):
+        for k, pattern, measure in _FALLBACK_MEASURES:
+            if k == kind and pattern.pattern and pattern.search(context):
+                return measure
+    rows = [measure for k, _, measure in _FALLBACK_MEASURES if k == kind]
+    return rows[-1] if rows else "数量"
 
 
 def _claim_of(ctx: FigureContext, fig: Figure, measure: str, confidence: float, extractor: str) -> Claim:
@@ -962,7 +961,7 @@ def extract_claims(text: str, mentions: list[Mention], published: str | None = N
             for fig, p in decide(ctx, figures, model):
                 rule = _judge(ctx, fig)
                 measure = rule[0] if rule and rule[0] != "-" else _fallback_measure(
-                    fig.q.kind, ctx.norm[fig.c_start:fig.q.start])
+                    fig.q.kind, ctx.norm[fig.c_start:fig.q.start], ctx.norm[fig.c_start:fig.c_end])
                 kept.append((fig.q.start, _claim_of(ctx, fig, measure, p, "claims.learned")))
     claims = [c for _, c in kept]
     if has_percent:
