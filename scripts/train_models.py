@@ -78,6 +78,17 @@ def _doc_examples(doc: dict[str, Any], gold: list[dict]) -> tuple[list[list[floa
     return rows, labels, [(f.q.value, f.q.unit) for f in figures]
 
 
+def rule_rows(docs: list[dict[str, Any]]) -> list[dict]:
+    """Predicted rows of the measure rules alone, for comparison."""
+    from duikou.extract.claims import rule_claims
+    from duikou.extract.score import claim_rows
+
+    rows: list[dict] = []
+    for doc in docs:
+        rows += claim_rows(doc["doc"], rule_claims(doc["text"], doc["mentions"], doc["published"]))
+    return rows
+
+
 def fold_of(page_ids: list[str], k: int, seed: int = 0) -> dict[str, int]:
     """Page id -> fold: ids sorted (seed 0) or ordered by a hash of seed and id, then
     assigned round-robin (deterministic)."""
@@ -159,6 +170,10 @@ def train_claims(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = True,
     say(f"claims: {len(pages)} pages, {len(docs)} documents, {len(rows)} candidates, "
         f"{sum(labels)} positive; gold figures {len(all_gold)}")
     report: dict[str, Any] = {"pages": len(pages), "candidates": len(rows), "positives": sum(labels)}
+    rules = _score(rule_rows(docs), all_gold)
+    say(f"  the measure rules alone (rule_claims): P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
+        f"F1 {rules['f1']:.3f}")
+    report["rules"] = {k2: rules[k2] for k2 in ("precision", "recall", "f1")}
     threshold = DEFAULT_THRESHOLD
     if cv and cv > 1:
         page_ids = [str(p["id"]) for p in pages]
