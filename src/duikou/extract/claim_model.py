@@ -354,7 +354,10 @@ def train_claim_model(rows: Sequence[Sequence[float]], labels: Sequence[int],
     by default the shipped model's (chosen by cross-validation), else DEFAULT_THRESHOLD."""
     model = learned.train(rows, labels, FEATURES, rounds=ROUNDS, params=PARAMS)
     if threshold is None:
-        shipped = shipped_model()
+        try:
+            shipped = shipped_model()
+        except RuntimeError:  # the shipped file predates the current features
+            shipped = None
         threshold = threshold_of(shipped) if shipped is not None else DEFAULT_THRESHOLD
     model.threshold = threshold
     return model
