@@ -32,6 +32,8 @@ def test_candidates_include_what_the_rules_never_consider() -> None:
     assert (6.0, "人", "small") in candidates("某市选派6名医生赴当地。")
     assert (120_000_000.0, "元", "bare") in candidates("双方签约项目投资1.2亿，涉及农业和旅游。")
     assert (5000.0, "人", "") in candidates("带动5000多农牧民增收。")  # a noun as the unit
+    assert (10_000_000.0, "元", "vague") in candidates("近年援助资金上千万元。")
+    assert candidates("股价上2万元。") == [] and candidates("数百名干部。") == []
 
 
 def test_candidates_skip_ranges_codes_ordinals_and_other_measures() -> None:

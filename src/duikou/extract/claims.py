@@ -162,8 +162,10 @@ def _find_quantities(norm: str, loose: bool = False) -> list[_Quantity]:
         # part of a code, phone number, URL, range (20—40万元) or an ordinal/vague amount
         if prev and (prev.isascii() and (prev.isalnum() or prev in ".-/_~")):
             continue
-        if prev in "第数几上—–－~～":
+        if prev in "第数几—–－~～":
             continue
+        if prev == "上" and (not loose or _DIGIT_RE.search(num)):
+            continue  # 上2亿元 is no figure; 上千万元, 上万名 are hedged magnitudes (loose only)
         if prev in "至到" and norm[m_start - 2:m_start - 1] in _RANGE_BEFORE:
             continue  # the upper end of a range (10万至30万元)
         m_end = m.end()
