@@ -216,6 +216,7 @@ def train_claims(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = True,
     return report
 
 
+#: --part name -> function(corpus=Path, cv=int, write=bool[, seed=int]) that trains and ships it.
 PARTS = {"claims": train_claims}
 
 
@@ -229,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write the model files")
     args = parser.parse_args(argv)
     for part in args.part or sorted(PARTS):
-        PARTS[part](corpus=args.corpus, cv=args.cv, write=not args.no_write, seed=args.seed)
+        extra = {"seed": args.seed} if args.seed else {}
+        PARTS[part](corpus=args.corpus, cv=args.cv, write=not args.no_write, **extra)
     return 0
 
 
