@@ -180,6 +180,7 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
     repeats = Counter((f.q.unit, round(f.q.value, 6)) for f in figures)
     starts = [f.q.start for f in figures]
     cue_hits = _CueHits(norm)
+    cross_province: dict[int, float] = {}
     rows: list[list[float]] = []
     for i, fig in enumerate(figures):
         q = fig.q
@@ -227,7 +228,11 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
         m_q = bisect_left(mention_starts, q.start)
         row.append(float(min(q.start - mentions[m_q - 1].end, FAR)) if m_q > m_lo else FAR)
         row.append(float(min(mentions[m_q].start - q.end, FAR)) if m_q < m_hi else FAR)
-        row.append(1.0 if m_hi - m_lo >= 2 and _spans_provinces(mentions, s_start, s_end, norm) else 0.0)
+        cross = cross_province.get(s_start)
+        if cross is None:
+            cross = cross_province[s_start] = 1.0 if m_hi - m_lo >= 2 and _spans_provinces(
+                mentions, s_start, s_end, norm) else 0.0
+        row.append(cross)
         after = norm[q.end:q.end + 1]
         row.append(1.0 if after == "的" else 0.0)
         row.append(1.0 if after and "\u4e00" <= after <= "\u9fff" else 0.0)
@@ -237,22 +242,22 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
                    or norm.rfind("(", c_start, q.start) > norm.rfind(")", c_start, q.start) else 0.0)
         # cues: distance of the last match before the figure (in its clause, 40 characters),
         # of the first match after it (in its clause, 30 characters), count in the sentence
-        left_d = [FAR] * _N_CUES
-        right_d = [FAR] * _N_CUES
+        cues = [FAR, FAR, 0] * _N_CUES  # per group: distance left, distance right, sentence count
         lo_left = max(c_start, q.start - 40)
         hi_right = min(c_end, q.end + 30)
         cue_hits.cover(s_start, s_end)
-        counts = cue_hits.sentence_counts(s_start, s_end)
-        hits, hit_starts = cue_hits.hits, cue_hits.starts
-        for k in range(bisect_left(hit_starts, lo_left), len(hits)):
+        cues[2::3] = cue_hits.sentence_counts(s_start, s_end)
+        hits = cue_hits.hits
+        q_start, q_end = q.start, q.end
+        for k in range(bisect_left(cue_hits.starts, lo_left), len(hits)):
             a, b, g = hits[k]
             if a >= hi_right:
                 break
-            if b <= q.start:
-                left_d[g] = q.start - b
-            elif q.end <= a and b <= hi_right and right_d[g] == FAR:
-                right_d[g] = a - q.end
-        row += [x for g in range(_N_CUES) for x in (left_d[g], right_d[g], counts[g])]
+            if b <= q_start:
+                cues[3 * g] = q_start - b
+            elif q_end <= a and b <= hi_right and cues[3 * g + 1] == FAR:
+                cues[3 * g + 1] = a - q_end
+        row += cues
         rows.append(row)
     return rows
 
