@@ -433,6 +433,15 @@ def test_phrase_run_after_an_open_last_sentence_is_kept_without_layout_evidence(
     assert "投入帮扶资金15亿元" in clean_text(page)[0]
 
 
+def test_phrase_run_after_a_page_already_set_in_phrases_is_kept() -> None:
+    page = (
+        PHRASE_INTRO
+        + "两地携手走过了十年,牧民的生活发生了翻天覆地的变化。\n"
+        + "\n".join(PHRASE_RUN[:7])
+    )
+    assert "建成牧民定居点40个" in clean_text(page)[0]
+
+
 def test_phrase_run_stops_at_page_furniture() -> None:
     page = PHRASE_INTRO + "\n".join(PHRASE_RUN[:6]) + "\n责任编辑:某某\n" + "\n".join(PHRASE_RUN[:6])
     text = clean_text(page)[0]
@@ -455,12 +464,15 @@ def test_phrase_run_stops_at_page_furniture() -> None:
         [f"某地帮扶新闻第{n}条 2022-0{n}-01" for n in range(1, 8)],
         # too few lines to be a run
         PHRASE_RUN[:4],
+        # a keyword list, one tag per line
+        ["对口支援", "东西部协作", "援疆", "乡村振兴", "2020年", "产业扶贫", "消费帮扶",
+         "援藏干部", "结对帮扶", "劳务协作", "教育帮扶"],
     ],
 )
 def test_headline_lists_after_a_finished_article_stay_out(after: list[str]) -> None:
     page = "某市对口支援某县十年来,累计投入资金三亿元,建成学校、医院等项目八十个。\n" + "\n".join(after)
-    text = clean_text(page)[0]
-    assert not any(line in text for line in after[:-1])
+    kept = clean_text(page)[0].splitlines()
+    assert not any(line in kept for line in after[:-1])
 
 
 def test_short_headlines_after_a_finished_article_stay_out() -> None:

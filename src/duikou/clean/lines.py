@@ -471,6 +471,7 @@ PHRASE_RUN_MIN = 6  # lines in a phrase-per-line run that continues the article
 PHRASE_RUN_LONG = 10  # a run this long needs no other sign that it continues the article
 PHRASE_MAX_LEN = 30  # characters of one phrase line
 PHRASE_RUN_MEAN_LEN = 20  # mean characters per line of such a run (headline lists run longer)
+PHRASE_RUN_MEAN_MIN = 8  # ... and at least this (a tag or keyword list runs shorter)
 _DATE_STAMP = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
 _OPEN_END = re.compile(r"[^。！？!?…”」』\"')）]$")
 
@@ -513,8 +514,10 @@ def _phrase_run(
     if len(run) < PHRASE_RUN_MIN:
         return set()
     texts = [lines[j] for j in run]
-    if sum(map(len, texts)) > PHRASE_RUN_MEAN_LEN * len(texts) or not any(
-        _DIGIT.search(t) for t in texts
+    total = sum(map(len, texts))
+    if not (
+        PHRASE_RUN_MEAN_MIN * len(texts) <= total <= PHRASE_RUN_MEAN_LEN * len(texts)
+        and any(_DIGIT.search(t) for t in texts)
     ):
         return set()
     if len(run) >= PHRASE_RUN_LONG or _OPEN_END.search(lines[last]):
