@@ -66,9 +66,9 @@ def test_hard_case_table() -> None:
 
 def test_contract_and_load_time() -> None:
     default_gazetteer.cache_clear()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other jobs on a loaded machine do not count
     gaz = default_gazetteer()
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert default_gazetteer() is gaz
     assert isinstance(gaz, Gazetteer)
     assert gaz.by_code("632500").full_name == "青海省海南藏族自治州"
@@ -186,3 +186,11 @@ def test_zones_have_no_code_and_a_full_name() -> None:
     assert found["常州经开区"].level == "other" and found["常州经开区"].province_code == "320000"
     assert found["大鹏新区"].full_name == "广东省深圳市大鹏新区"
     assert "深圳市" in found  # the city stays a mention of its own before a listed zone
+
+
+def test_describe_a_township_query() -> None:
+    rows = describe_candidates("竹园镇", "浙江对口援建青川县")
+    assert rows[0]["code"] is None and rows[0]["level"] == "township"
+    assert rows[0]["full_name"] == "四川省广元市青川县竹园镇" and rows[0]["parent_code"] == "510822"
+    assert len(rows) >= 5  # every county with a 竹园镇
+    assert describe_candidates("青川县竹园镇")[0]["full_name"] == "四川省广元市青川县竹园镇"

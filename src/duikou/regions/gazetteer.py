@@ -157,8 +157,9 @@ class Gazetteer:
         for surface, info in self._surfaces.items():
             info.common = surface in common
             info.readings.sort(key=lambda r: -r.prior)
-            levels = {r.unit.region.level for r in info.readings}
-            info.mixed = "county" in levels and len(levels) > 1
+            if len(info.readings) > 1:
+                levels = {r.unit.region.level for r in info.readings}
+                info.mixed = "county" in levels and len(levels) > 1
         self._patterns: list[str] = sorted(self._surfaces) + sorted(blocks - set(self._surfaces))
         self._pinfo: list[_Surface | None] = [self._surfaces.get(p) for p in self._patterns]
         self._matcher = ahocorasick_rs.AhoCorasick(
@@ -173,8 +174,8 @@ class Gazetteer:
         self._hide = [tuple(k for k in range(1, len(p)) if p[k:] in prefixes) for p in self._patterns]
         self._maxlen = max(map(len, self._patterns))
         # patterns that may name a prefecture with a same-name county (和田): checked by _twin_pass
-        self._twin = [info is not None and any(r.unit.key in self._twin_of for r in info.readings)
-                      for info in self._pinfo]
+        twin_surfaces = self._twin_surfaces
+        self._twin = [p in twin_surfaces for p in self._patterns]
         # fast path: a surface with exactly one reading and no conditions resolves without scoring
         self._fast: list[tuple[Unit, str] | None] = []
         for info in self._pinfo:
@@ -280,13 +281,15 @@ class Gazetteer:
                 children[r.parent_code].append(unit)
         out: dict[str, tuple[Unit, ...]] = {}
         order = "县旗市区"
+        self._twin_surfaces: set[str] = set()
         for surface, info in self._surfaces.items():
             for r in info.readings:
-                if r.unit.region.level == "prefecture" and r.kind == "short":
+                if r.kind == "short" and r.unit.region.level == "prefecture":
                     twins = [c for c in children.get(r.unit.key, ())
                              if c.region.name[:-1] == surface and c.region.name[-1] in order]
                     if twins:
                         out[r.unit.key] = tuple(sorted(twins, key=lambda c: order.index(c.region.name[-1])))
+                        self._twin_surfaces.add(surface)
         return out
 
     def _add(self, surface: str, reading: Reading) -> None:
@@ -771,8 +774,29 @@ class Gazetteer:
             label = KIND_LABELS.get(r.kind, r.kind)
             first = f"former name {r.note}" if r.kind == "former" else (r.note or label)
             ranked.append(Candidate(r.unit.region, round(score, 3), [first] + why, r.unit, r.kind))
-        ranked.sort(key=lambda c: (-c.score, c.region.code or c.region.name))
+        if not readings:
+            ranked += self._township_candidates(name, ctx)
+        ranked.sort(key=lambda c: (-c.score, c.region.code or c.region.full_name))
         return ranked
+
+    def _township_candidates(self, name: str, ctx: _Context) -> list[Candidate]:
+        """A township name (竹园镇): one candidate per county that has one, its county or
+        prefecture named in the context first."""
+        out = []
+        for key in self.local.township_counties(name):
+            county = self.units[key].region
+            score, why = 1.0, ["township (no GB/T code)"]
+            if key in ctx.present:
+                score += 2.0
+                why.append(f"county {county.name} named in the context")
+            elif county.parent_code and ctx.pref.get(county.parent_code):
+                score += 1.0
+                why.append("its prefecture is named in the context")
+            if county.province_code and ctx.prov.get(county.province_code):
+                score += 0.5
+                why.append(f"province {self._pname(county.province_code)} named in the context")
+            out.append(Candidate(self.local.township_region(key, name), score, why, None, "township"))
+        return out
 
     def _key_of(self, region: Region) -> str | None:
         if region.code:
@@ -789,10 +813,11 @@ def _registry_pairs() -> list[tuple[str, str]]:
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
         return out
     for f in files:
-        lines = [line for line in f.read_text("utf-8").splitlines() if line and not line.startswith("#")]
-        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row.get("donor_code") and row.get("recipient_code"):
-                out.append((row["donor_code"], row["recipient_code"]))
+        lines = [line.split("\t") for line in f.read_text("utf-8").splitlines() if line and line[0] != "#"]
+        if not lines or "donor_code" not in lines[0] or "recipient_code" not in lines[0]:
+            continue
+        d, r = lines[0].index("donor_code"), lines[0].index("recipient_code")
+        out += [(row[d], row[r]) for row in lines[1:] if len(row) > max(d, r) and row[d] and row[r]]
     return out
 
 

@@ -23,7 +23,6 @@ from duikou.models import Mention, Region
 if TYPE_CHECKING:
     from duikou.regions.gazetteer import Gazetteer, Unit
 
-SUFFIX_AT_END = re.compile(r"(?:镇|乡|街道|苏木)$")
 SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
 SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 LOOKBACK = 60  # chars before a township in which its county may be named (the previous clause)
@@ -52,33 +51,49 @@ class LocalUnits:
 
     # ---- townships ----------------------------------------------------------------------
     def _load(self) -> dict[str, tuple[str, ...]]:
-        """name -> county keys; ~40 ms, done on the first page that has a 镇/乡/街道."""
+        """name -> county keys, and the tails index; ~60 ms, done on the first page that needs it."""
         if self._by_name is None:
             text = resources.files("duikou.regions").joinpath("data", "townships.tsv").read_text("utf-8")
-            by_name: dict[str, list[str]] = defaultdict(list)
+            by_name: dict[str, list[str]] = {}
             units = self.g.units
-            for line in text.splitlines():
-                if not line or line[0] == "#" or line.startswith("county\t"):
+            keys: dict[str, str | None] = {}
+            for line in text.split("\n"):
+                if not line or line[0] == "#" or line[0] == "c":
                     continue
                 county, name, _ = line.split("\t", 2)
-                key = county if county in units else "zone:" + county
-                if key in units:
-                    by_name[name].append(key)
-            self._by_name = {k: tuple(v) for k, v in by_name.items()}
+                key = keys.get(county, "")
+                if key == "":
+                    key = keys[county] = county if county in units else (
+                        "zone:" + county if "zone:" + county in units else None)
+                if key is not None:
+                    if name in by_name:
+                        by_name[name].append(key)
+                    else:
+                        by_name[name] = [key]
+            self._by_name = by_name  # type: ignore[assignment]  # lists: no copy on the load path
             # 园镇 -> lengths of the names ending so, longest first: a suffix found in the text is
             # looked up only for the lengths some township has (one scan for 镇/乡/街道/苏木, no
             # second automaton: a DFA over 39,000 names costs more cache than it saves)
             tails: dict[str, set[int]] = defaultdict(set)
             for name in self._by_name:
-                suffix = SUFFIX_AT_END.search(name)
-                if suffix is not None and suffix.start() > 0:
-                    tails[name[suffix.start() - 1:]].add(len(name))
+                n = len(name)
+                cut = 3 if name[-2:] in ("街道", "苏木") else 2
+                if n > cut - 1:
+                    tails[name[-cut:]].add(n)
             self._tails = {t: sorted(n, reverse=True) for t, n in tails.items()}
         return self._by_name
 
     def township_names(self, county_key: str) -> list[str]:
         """Every township of one county (for reports and tests)."""
         return sorted(n for n, keys in self._load().items() if county_key in keys)
+
+    def township_counties(self, name: str) -> tuple[str, ...]:
+        """Keys of the counties that have a township of this name (竹园镇 -> five counties)."""
+        return tuple(self._load().get(name, ()))
+
+    def township_region(self, county_key: str, name: str) -> Region:
+        """The Region of one township (code None, level "township", full name with its county)."""
+        return self._township_region(county_key, name)
 
     def _township_region(self, county_key: str, name: str) -> Region:
         region = self._regions.get((county_key, name))
@@ -106,13 +121,8 @@ class LocalUnits:
                 spans.extend((e - n, e) for n in lengths if e >= n and text[e - n:e] in by_name)
         if not spans:
             return mentions
-        counties = self._counties(mentions)
-        if not counties:
-            return mentions
-        top = Counter(c[2] for c in counties if c[2]).most_common(2)
-        dominant = top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else ""
         starts = [m.start for m in mentions]
-        cstarts = [c[0] for c in counties]
+        doc: list[object] = []  # the document-wide county list, built only if a fallback needs it
         found: list[Mention] = []
         done_end = -1
         for s, e in spans:
@@ -129,7 +139,7 @@ class LocalUnits:
             j = bisect_left(starts, e)
             if any(m.end > e for m in mentions[i:j]):
                 continue
-            picked = self._pick(text, s, e, keys, counties, cstarts, dominant)
+            picked = self._pick(text, s, e, keys, mentions, starts, doc)
             if picked is None:
                 continue
             key, why = picked
@@ -166,17 +176,17 @@ class LocalUnits:
                 return key, r.parent_code
         return None
 
-    def _pick(self, text: str, s: int, e: int, keys: tuple[str, ...],
-              counties: list[tuple[int, int, str, str]], cstarts: list[int],
-              dominant: str) -> tuple[str, str] | None:
-        """The county a township name belongs to here, and why; None when no county fits."""
+    def _pick(self, text: str, s: int, e: int, keys: list[str], mentions: list[Mention],
+              starts: list[int], doc: list[object]) -> tuple[str, str] | None:
+        """The county a township name belongs to here, and why; None when no county fits.
+        doc caches the document-wide county list between calls (filled on first need)."""
         sent_start = SENTENCE_START(text, s)
         left = min(sent_start, max(0, s - LOOKBACK))  # the sentence, or the previous clause
         m_end = SENTENCE_END.search(text, e)
         right = m_end.start() if m_end else len(text)
-        lo, hi = bisect_left(cstarts, left), bisect_right(cstarts, right)
+        lo, hi = bisect_left(starts, left), bisect_right(starts, right)
         best: tuple[float, str, str] | None = None
-        for cs, ce, ckey, pref in counties[lo:hi]:
+        for cs, ce, ckey, pref in self._counties(mentions[lo:hi]):
             if cs >= s and ce <= e:
                 continue  # a name inside the township's own name is no context
             if ce > s and cs < e:
@@ -195,16 +205,20 @@ class LocalUnits:
                     best = (score, key, why)
                 elif score == best[0] and key != best[1]:
                     best = (score, "", "")  # two counties of this name equally near: undecided
-        if best is not None and best[1]:
-            return best[1], best[2]
         if best is not None:
-            return None
+            return (best[1], best[2]) if best[1] else None
+        if not doc:
+            counties = self._counties(mentions)
+            top = Counter(c[2] for c in counties if c[2]).most_common(2)
+            dominant = top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else ""
+            doc.extend((dominant, {c[2] for c in counties if c[2]}))
+        dominant, named_all = doc  # type: ignore[misc]
         if dominant and dominant in keys:
-            return dominant, f"{self.g.units[dominant].region.name} is the document's main county"
+            return dominant, f"{self.g.units[dominant].region.name} is the document's main county"  # type: ignore[index]
         # a distinctive name (3+ characters) of a township of exactly one county the document names
-        named = {c[2] for c in counties if c[2] and c[2] in keys}
+        named = [k for k in keys if k in named_all]  # type: ignore[operator]
         if len(named) == 1 and e - s >= 3:
-            key = named.pop()
+            key = named[0]
             return key, f"county {self.g.units[key].region.name} named in the document"
         return None
 
