@@ -63,8 +63,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def build_context(text: str, mentions: list[Mention], published: str | None = None) -> Context:
-    ex = _Extractor(text, mentions, published)
+def build_context(text: str, mentions: list[Mention], published: str | None = None,
+                  extractor: _Extractor | None = None) -> Context:
+    """extractor: the rule extractor of the same document, when one was built already (its
+    places and groups are the same)."""
+    ex = extractor or _Extractor(text, mentions, published)
     groups = [g for g in ex.groups if not g.event]
     sentences = sentence_spans(ex.text)
     starts = [s for s, _ in sentences]
@@ -101,9 +104,15 @@ def _pairable(ctx: Context, i: int, j: int) -> bool:
 def candidates(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
+    pairable: dict[tuple[int, int], bool] = {}
 
     def add(i: int, j: int, kind: str) -> None:
-        if (i, j, kind) in seen or not _pairable(ctx, i, j):
+        if (i, j, kind) in seen:
+            return
+        ok = pairable.get((i, j))
+        if ok is None:
+            ok = pairable[(i, j)] = _pairable(ctx, i, j)
+        if not ok:
             return
         seen.add((i, j, kind))
         si, sj = ctx.sentence_of[i], ctx.sentence_of[j]

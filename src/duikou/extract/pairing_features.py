@@ -10,11 +10,12 @@ labelled pages, and a model given their output only learns to copy them.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from functools import cache
 from importlib import resources
+
+import numpy as np
 
 from duikou.extract.pairing_candidates import KINDS, Candidate, Context
 from duikou.extract.pairings import Group, _is_xpcc, _key, _province, _rank
@@ -51,8 +52,8 @@ def cue_classes() -> tuple[tuple[str, ...], re.Pattern[str], dict[str, frozenset
 def _official() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
     """Official arrangements as sets: (donor, recipient) codes, donors, recipients, and the
     province pairs they imply. A prior only: a registry row is never evidence on its own."""
-    from duikou.registry import arrangements
     from duikou.regions import default_gazetteer
+    from duikou.registry import arrangements
 
     pairs: set[tuple[str, str]] = {(a.donor_code, a.recipient_code) for a in arrangements()
                                    if a.donor_code and a.recipient_code}
@@ -114,10 +115,19 @@ class _Doc:
         classes, pattern, word_classes = cue_classes()
         self.n_classes = len(classes)
         # per sentence: the cue matches as (start, class indexes), found once
-        self.cues: list[list[tuple[int, frozenset[int]]]] = []
         text = ctx.text
+        by_class: list[list[int]] = [[] for _ in classes]
+        starts: list[int] = []
+        ends: list[int] = []
         for s, e in ctx.sentences:
-            self.cues.append([(m.start(), word_classes[m.group()]) for m in pattern.finditer(text, s, e)])
+            for m in pattern.finditer(text, s, e):
+                starts.append(m.start())
+                ends.append(m.end())
+                for c in word_classes[m.group()]:
+                    by_class[c].append(m.start())
+        self.cue_positions = [np.array(x, dtype=np.int64) for x in by_class]
+        self.cue_starts = np.array(starts, dtype=np.int64)
+        self.cue_ends = np.array(ends, dtype=np.int64)
         keys = [_key(g.region) for g in ctx.groups]
         self.keys = keys
         self.counts = Counter(keys)
@@ -162,99 +172,6 @@ def _full_name(text: str, g: Group) -> int:
     return int(surface.endswith(r.name) or surface == r.full_name)
 
 
-def _cues(doc: _Doc, sentence: int, lo: int, hi: int, out: list[int], offset: int) -> None:
-    for pos, classes in doc.cues[sentence]:
-        if lo <= pos < hi:
-            for c in classes:
-                out[offset + c] = 1
-
-
-def features(ctx: Context, cands: list[Candidate]) -> list[list[float]]:
-    if not cands:
-        return []
-    doc = _Doc(ctx)
-    pairs, donors, recipients, provinces = _official()
-    text, groups = ctx.text, ctx.groups
-    n_sent = max(1, len(ctx.sentences))
-    n = doc.n_classes
-    rows: list[list[float]] = []
-    for c in cands:
-        ga, gb = groups[c.a], groups[c.b]
-        ra, rb = ga.region, gb.region
-        ka, kb = doc.keys[c.a], doc.keys[c.b]
-        first, second = (ga, gb) if ga.start <= gb.start else (gb, ga)
-        a_first = int(ga.start <= gb.start)
-        between = text[first.end:second.start] if first.end <= second.start else ""
-        sa, sb = c.a_sentence, c.b_sentence
-        s_start, s_end = ctx.sentences[sb]
-        in_sentence = ctx.by_sentence[sb]
-        chain_a, chain_b = _code_chain(ra), _code_chain(rb)
-        official = int(any((x, y) in pairs for x in chain_a for y in chain_b))
-        reverse = int(any((y, x) in pairs for x in chain_a for y in chain_b))
-        la, pa = doc.lists[c.a]
-        lb, pb = doc.lists[c.b]
-        row: list[float] = [
-            *(1.0 if c.kind == k else 0.0 for k in KINDS),
-            a_first, _level(ra), _level(rb), _level(rb) - _level(ra), _rank(ra), _rank(rb), _rank(ra) - _rank(rb),
-            int(_prov(ra) == _prov(rb) and bool(_prov(ra))),
-            int(ga.why == "pronoun"), int(gb.why == "pronoun"), _full_name(text, ga), _full_name(text, gb),
-            int(ga.institution), int(gb.institution), int(ra.code is None), int(rb.code is None),
-            sb - sa, math.log1p(max(0, second.start - first.end)),
-            sum(1 for i in in_sentence if first.end <= groups[i].start and groups[i].end <= second.start),
-            between.count("，") + between.count(","), sum(between.count(x) for x in "；;。\n"),
-            len(in_sentence), _index(in_sentence, c.a), _index(in_sentence, c.b), la, lb, pa, pb,
-            official, reverse, int((_prov(ra), _prov(rb)) in provinces),
-            int(any(x in donors for x in chain_a[:1])), int(any(x in recipients for x in chain_b[:1])),
-            int(any(x in recipients for x in chain_a[:1])), int(any(x in donors for x in chain_b[:1])),
-            len(doc.sentences_of.get(ka, set()) & doc.sentences_of.get(kb, set())),
-            doc.counts[ka], doc.counts[kb], int(ka in doc.title_keys), int(kb in doc.title_keys),
-            int(doc.first_seen[ka] == c.a), int(doc.first_seen[kb] == c.b),
-            sb / n_sent, math.log1p(s_end - s_start),
-            int(ka == doc.top_donor), int(kb == doc.top_recipient),
-            *_structure(c, doc, between, first, second, s_start, s_end, la, pa, lb, pb),
-        ]
-        cue = [0] * (4 * n)
-        if c.kind == "sentence":
-            _cues(doc, sb, first.end, second.start, cue, 0)
-            _cues(doc, sb, max(s_start, first.start - WINDOW), first.start, cue, n)
-            _cues(doc, sb, second.end, min(s_end, second.end + WINDOW), cue, 2 * n)
-        else:  # across sentences: the windows around the place of this sentence
-            g = gb if sb >= sa else ga
-            _cues(doc, sb, max(s_start, g.start - WINDOW), g.start, cue, n)
-            _cues(doc, sb, g.end, min(s_end, g.end + WINDOW), cue, 2 * n)
-        _cues(doc, sb, s_start, s_end, cue, 3 * n)
-        # interleave to the names' order: class-major, position-minor
-        row.extend(cue[p * n + k] for k in range(n) for p in range(4))
-        rows.append(row)
-    return rows
-
-
-def _structure(c: Candidate, doc: _Doc, between: str, first: Group, second: Group, s_start: int,
-               s_end: int, la: int, pa: int, lb: int, pb: int) -> list[float]:
-    """How the two places are joined: lists matched item by item (甲、乙分别与丙、丁), a line of
-    just two places (甲区——乙县), a gap of cue words only (甲对口支援乙), a pair joined by 与
-    and followed by a relation (甲与乙建立结对关系)."""
-    if c.kind != "sentence":
-        return [0.0] * 9
-    text = doc.ctx.text
-    in_sentence = doc.ctx.by_sentence[c.b_sentence]
-    _, pattern, _ = cue_classes()
-    rest = pattern.sub("", between)
-    rest = FILLER.sub("", rest)
-    after = text[second.end:min(s_end, second.end + 15)]
-    return [
-        int(la == lb and pa == pb and la > 1),
-        int(len(in_sentence) == 2 and HAN.search(between) is None),
-        len(HAN.findall(between)),
-        int(bool(between.strip()) and not rest and len(between) <= 12),
-        int(PUNCT.search(between) is None),
-        int(between.strip() in JOINS and pattern.search(after) is not None),
-        int(pattern.match(text, first.end) is not None),
-        int(any(m.end() == second.start for m in pattern.finditer(text, max(s_start, second.start - 6), second.start))),
-        _foreign_between(doc, c),
-    ]
-
-
 #: Cue classes that say a sentence is about assistance (its evidence must have one).
 ASSISTANCE = ("aid_verb", "pair_relation", "programme_word", "team", "recipient_word")
 
@@ -294,8 +211,186 @@ def _foreign_between(doc: _Doc, c: Candidate) -> int:
     return sum(1 for i in range(lo + 1, hi) if not any(s <= i <= e for s, e in spans))
 
 
-def _index(members: list[int], i: int) -> int:
-    try:
-        return members.index(i)
-    except ValueError:
-        return -1
+def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
+    """One row of names() per candidate, computed for all candidates at once: per-place values
+    once and gathered, counts over spans by running sums, cue windows by binary search over the
+    cue positions of each class."""
+    n_feat = len(names())
+    if not cands:
+        return np.zeros((0, n_feat))
+    doc = _Doc(ctx)
+    pairs, donors, recipients, provinces = _official()
+    text, groups = ctx.text, ctx.groups
+    n_sent = max(1, len(ctx.sentences))
+    n = doc.n_classes
+    ng = len(groups)
+    # --- per place
+    regions = [g.region for g in groups]
+    level = np.array([_level(r) for r in regions], dtype=np.float64)
+    rank = np.array([_rank(r) for r in regions], dtype=np.float64)
+    provs = [_prov(r) for r in regions]
+    pronoun = np.array([g.why == "pronoun" for g in groups], dtype=np.float64)
+    full = np.array([_full_name(text, g) for g in groups], dtype=np.float64)
+    inst = np.array([g.institution for g in groups], dtype=np.float64)
+    null = np.array([r.code is None for r in regions], dtype=np.float64)
+    g_start = np.array([g.start for g in groups], dtype=np.int64)
+    g_end = np.array([g.end for g in groups], dtype=np.int64)
+    sent = np.array(ctx.sentence_of, dtype=np.int64)
+    keys = doc.keys
+    count = np.array([doc.counts[k] for k in keys], dtype=np.float64)
+    in_title = np.array([k in doc.title_keys for k in keys], dtype=np.float64)
+    first_seen = np.array([doc.first_seen[k] == i for i, k in enumerate(keys)], dtype=np.float64)
+    top_donor = np.array([k == doc.top_donor for k in keys], dtype=np.float64)
+    top_recipient = np.array([k == doc.top_recipient for k in keys], dtype=np.float64)
+    list_size = np.array([x[0] for x in doc.lists], dtype=np.float64)
+    list_pos = np.array([x[1] for x in doc.lists], dtype=np.float64)
+    chains = [_code_chain(r) for r in regions]
+    off_donor = np.array([bool(ch[:1]) and ch[0] in donors for ch in chains], dtype=np.float64)
+    off_recipient = np.array([bool(ch[:1]) and ch[0] in recipients for ch in chains], dtype=np.float64)
+    sent_lo = np.array([idx[0] if idx else 0 for idx in ctx.by_sentence], dtype=np.int64)
+    sent_n = np.array([len(idx) for idx in ctx.by_sentence], dtype=np.int64)
+    pos_in_sent = np.arange(ng, dtype=np.int64) - sent_lo[sent] if ng else np.zeros(0, dtype=np.int64)
+    s_bounds = np.array(ctx.sentences, dtype=np.int64).reshape(-1, 2)
+    # --- per candidate
+    a = np.array([c.a for c in cands], dtype=np.int64)
+    b = np.array([c.b for c in cands], dtype=np.int64)
+    kind = np.array([KINDS.index(c.kind) for c in cands], dtype=np.int64)
+    sa = np.array([c.a_sentence for c in cands], dtype=np.int64)
+    sb = np.array([c.b_sentence for c in cands], dtype=np.int64)
+    a_first = g_start[a] <= g_start[b]
+    first = np.where(a_first, a, b)
+    second = np.where(a_first, b, a)
+    f_end, s_beg = g_end[first], g_start[second]
+    bt_lo, bt_hi = f_end, np.maximum(f_end, s_beg)  # the text between (empty if they touch)
+    s_start, s_end = s_bounds[sb, 0], s_bounds[sb, 1]
+    lo_sb, n_sb = sent_lo[sb], sent_n[sb]
+    places_between = np.maximum(0, np.minimum(second, lo_sb + n_sb) - np.maximum(first + 1, lo_sb))
+    a_index = np.where(sent[a] == sb, pos_in_sent[a], -1)
+    b_index = np.where(sent[b] == sb, pos_in_sent[b], -1)
+    counts = _Counts(text)
+    commas = counts.between("，,", bt_lo, bt_hi)
+    stops = counts.between("；;。\n", bt_lo, bt_hi)
+    official = np.zeros(len(cands))
+    reverse = np.zeros(len(cands))
+    prov_pair = np.zeros(len(cands))
+    same_prov = np.zeros(len(cands))
+    together = np.zeros(len(cands))
+    memo: dict[tuple[int, int], tuple[float, float, float, float, float]] = {}
+    for i, c in enumerate(cands):
+        key = (c.a, c.b)
+        got = memo.get(key)
+        if got is None:
+            ca, cb = chains[c.a], chains[c.b]
+            pa_, pb_ = provs[c.a], provs[c.b]
+            got = memo[key] = (
+                float(any((x, y) in pairs for x in ca for y in cb)),
+                float(any((y, x) in pairs for x in ca for y in cb)),
+                float((pa_, pb_) in provinces),
+                float(pa_ == pb_ and bool(pa_)),
+                float(len(doc.sentences_of.get(keys[c.a], set()) & doc.sentences_of.get(keys[c.b], set()))),
+            )
+        official[i], reverse[i], prov_pair[i], same_prov[i], together[i] = got
+    sentence_kind = kind == KINDS.index("sentence")
+    structure = _structure_array(ctx, doc, cands, sentence_kind, first, second, bt_lo, bt_hi,
+                                 s_start, s_end, list_size, list_pos, a, b, counts)
+    # cue windows: between (sentence kind only), before the first / this sentence's place,
+    # after the second / this sentence's place, and the whole sentence
+    left_at = np.where(sentence_kind, g_start[first], g_start[b])  # b stands in the evidence sentence
+    right_at = np.where(sentence_kind, g_end[second], g_end[b])
+    windows = (
+        (np.where(sentence_kind, bt_lo, 0), np.where(sentence_kind, bt_hi, 0)),
+        (np.maximum(s_start, left_at - WINDOW), left_at),
+        (right_at, np.minimum(s_end, right_at + WINDOW)),
+        (s_start, s_end),
+    )
+    cue = np.zeros((len(cands), 4 * n))
+    for k, positions in enumerate(doc.cue_positions):
+        if positions.size == 0:
+            continue
+        for w, (lo, hi) in enumerate(windows):
+            hits = np.searchsorted(positions, hi, "left") - np.searchsorted(positions, lo, "left")
+            cue[:, 4 * k + w] = (hits > 0) & (hi > lo)
+    columns = [
+        *(kind == k for k in range(len(KINDS))),
+        a_first, level[a], level[b], level[b] - level[a], rank[a], rank[b], rank[a] - rank[b],
+        same_prov, pronoun[a], pronoun[b], full[a], full[b], inst[a], inst[b], null[a], null[b],
+        sb - sa, np.log1p(np.maximum(0, s_beg - f_end)), places_between, commas, stops,
+        n_sb, a_index, b_index, list_size[a], list_size[b], list_pos[a], list_pos[b],
+        official, reverse, prov_pair, off_donor[a], off_recipient[b], off_recipient[a], off_donor[b],
+        together, count[a], count[b], in_title[a], in_title[b], first_seen[a], first_seen[b],
+        sb / n_sent, np.log1p(s_end - s_start), top_donor[a], top_recipient[b],
+    ]
+    out = np.empty((len(cands), n_feat))
+    for j, col in enumerate(columns):
+        out[:, j] = col
+    j = len(columns)
+    out[:, j:j + structure.shape[1]] = structure
+    out[:, j + structure.shape[1]:] = cue
+    return out
+
+
+class _Counts:
+    """Running counts of characters of a kind, so a count over any span is one subtraction."""
+
+    def __init__(self, text: str) -> None:
+        self.codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def running(self, chars: str) -> np.ndarray:
+        got = self._cache.get(chars)
+        if got is None:
+            hit = np.isin(self.codes, np.array([ord(ch) for ch in chars], dtype=np.uint32))
+            got = self._cache[chars] = np.concatenate(([0], np.cumsum(hit, dtype=np.int64)))
+        return got
+
+    def han(self) -> np.ndarray:
+        got = self._cache.get("\0han")
+        if got is None:
+            hit = (self.codes >= 0x4E00) & (self.codes <= 0x9FFF)
+            got = self._cache["\0han"] = np.concatenate(([0], np.cumsum(hit, dtype=np.int64)))
+        return got
+
+    def between(self, chars: str, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        run = self.running(chars)
+        return run[hi] - run[lo]
+
+
+PUNCT_CHARS = "，,。；;：:！？!?、（）()“”"
+
+
+def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_kind: np.ndarray,
+                     first: np.ndarray, second: np.ndarray, bt_lo: np.ndarray, bt_hi: np.ndarray,
+                     s_start: np.ndarray, s_end: np.ndarray, list_size: np.ndarray, list_pos: np.ndarray,
+                     a: np.ndarray, b: np.ndarray, counts: _Counts) -> np.ndarray:
+    """How the two places are joined: lists matched item by item (甲、乙分别与丙、丁), a line of
+    just two places (甲区——乙县), a gap of cue words only (甲对口支援乙), a pair joined by 与
+    and followed by a relation (甲与乙建立结对关系). Zero for candidates across sentences."""
+    text = ctx.text
+    _, pattern, _ = cue_classes()
+    g_start = np.array([g.start for g in ctx.groups], dtype=np.int64)
+    g_end = np.array([g.end for g in ctx.groups], dtype=np.int64)
+    han = counts.han()
+    han_between = han[bt_hi] - han[bt_lo]
+    n_in_sentence = np.array([len(ctx.by_sentence[c.b_sentence]) for c in cands])
+    out = np.zeros((len(cands), 9))
+    out[:, 0] = (list_size[a] == list_size[b]) & (list_pos[a] == list_pos[b]) & (list_size[a] > 1)
+    out[:, 1] = (n_in_sentence == 2) & (han_between == 0)
+    out[:, 2] = han_between
+    out[:, 4] = counts.between(PUNCT_CHARS, bt_lo, bt_hi) == 0
+    out[:, 6] = np.isin(g_end[first], doc.cue_starts)
+    out[:, 7] = np.isin(g_start[second], doc.cue_ends)
+    short = np.flatnonzero(sentence_kind & (bt_hi - bt_lo <= 12))
+    for i in short:
+        between = text[bt_lo[i]:bt_hi[i]]
+        stripped = between.strip()
+        if stripped and not FILLER.sub("", pattern.sub("", between)):
+            out[i, 3] = 1
+        if stripped in JOINS:
+            after_lo = g_end[second[i]]
+            out[i, 5] = pattern.search(text, after_lo, min(s_end[i], after_lo + 15)) is not None
+    for i in np.flatnonzero(sentence_kind):
+        out[i, 8] = _foreign_between(doc, cands[i])
+    out[~sentence_kind] = 0
+    return out
+
+

@@ -1309,12 +1309,15 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     The rules are precise on the phrasings they were written for; the decision, judging every
     candidate on generic features, finds the pairs stated in other ways. A pair the rules read in
     one direction is never added in the other."""
-    found = rule_pairings(text, mentions, published)
+    if not text:
+        return []
+    ex = _Extractor(text, mentions, published)  # places and groups, shared by both readings
+    found = rule_pairings(text, mentions, published, ex)
     from duikou.extract.pairing_decision import decide_pairings
 
     have = {(_key(p.donor), _key(p.recipient)) for p in found}
     have |= {(b, a) for a, b in have}
-    added = [p for p in decide_pairings(text, mentions, published)
+    added = [p for p in decide_pairings(text, mentions, published, extractor=ex)
              if (_key(p.donor), _key(p.recipient)) not in have]
     if not added:
         return found
@@ -1326,14 +1329,15 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
     return sorted(found + added, key=lambda p: (p.evidence.start, -p.evidence.confidence))
 
 
-def rule_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
+def rule_pairings(text: str, mentions: list[Mention], published: str | None = None,
+                  ex: _Extractor | None = None) -> list[Pairing]:
     """The rule extractor alone: the pairings its rules (module docstring) read in one document.
 
     One Pairing per (donor, recipient, sentence); ``since`` is read from the clause that names
     the recipient, else the sentence, else any other sentence stating the same pair."""
     if not text:
         return []
-    ex = _Extractor(text, mentions, published)
+    ex = ex or _Extractor(text, mentions, published)
     found = _drop_subsumed(ex.run())
     seen: set[tuple[str, str, int]] = set()
     rows: list[tuple[_Found, int, int, int | None, str]] = []
