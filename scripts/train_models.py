@@ -216,8 +216,50 @@ def train_claims(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = True,
     return report
 
 
+# --- pairings -------------------------------------------------------------------------------
+
+#: Thresholds tried by cross-validation for the pairing decision.
+PAIRING_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def train_pairings(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = True, seed: int = 0,
+                   threshold: float | None = None) -> dict[str, Any]:
+    """Train the pairing decision on every labelled document of seeds + dev and ship it.
+
+    The decision is judged by cross-validation of the learned part alone and of the pipeline's
+    combination (the rules plus the decision's added pairs), reported over all pages and over
+    the pages the rules were not written against. The shipped threshold is the one written in
+    extract/data/pairings.threshold unless --pairing-threshold is given (see docs/decisions.md)."""
+    from duikou.evaluate import crossval
+    from duikou.extract.pairing_decision import shipped_threshold, train_pairing_model
+
+    pages = [corpus / s / "pages.jsonl" for s in SPLITS]
+    gold = [corpus / s / "gold_pairings.jsonl" for s in SPLITS]
+    docs = crossval.load(pages, gold)
+    report: dict[str, Any] = {"documents": len(docs)}
+    if cv > 1:
+        for with_rules in (False, True):
+            r = crossval.cross_validate_pairings(docs, cv, PAIRING_THRESHOLDS, with_rules=with_rules)
+            name = "rules + decision" if with_rules else "decision alone"
+            for t, s in r["pooled"].items():
+                print(f"pairings CV {cv}-fold, {name}, threshold {t:.1f}: P {s['precision']:.3f}  "
+                      f"R {s['recall']:.3f}  F1 {s['f1']:.3f}")
+            report[name] = {t: {k: s[k] for k in ("precision", "recall", "f1")} for t, s in r["pooled"].items()}
+    rows, labels = crossval.pairing_rows(docs)
+    model = train_pairing_model(rows, labels)
+    report["pairs"], report["positives"] = len(rows), sum(labels)
+    print(f"pairings: trained on {len(rows)} candidate pairs ({sum(labels)} stated) of {len(docs)} documents")
+    if write:
+        path = DATA / "pairings.lgb.txt"
+        path.write_text(model.save(), encoding="utf-8")
+        t = shipped_threshold() if threshold is None else threshold
+        (DATA / "pairings.threshold").write_text(f"{t}\n", encoding="utf-8")
+        print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB), threshold {t}")
+    return report
+
+
 #: --part name -> function(corpus=Path, cv=int, write=bool[, seed=int]) that trains and ships it.
-PARTS = {"claims": train_claims}
+PARTS = {"claims": train_claims, "pairings": train_pairings}
 
 
 def main(argv: list[str] | None = None) -> int:
