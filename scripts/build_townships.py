@@ -101,8 +101,8 @@ def main() -> None:
     dropped = Counter()
     for row in streets:
         name = row["name"]
-        if not KEEP.search(name):
-            dropped["not a township"] += 1
+        if not KEEP.search(name) or name in ("镇", "乡", "街道", "苏木"):
+            dropped["not a township"] += 1  # farms, parks, zones; or a bare suffix (data noise)
             continue
         county = county_of(row["areaCode"])
         if county is None:

@@ -6,7 +6,7 @@ Contract used by the rest of the pipeline:
     Gazetteer.candidates(name, context="") -> list[Candidate]   ranked, best first
     Gazetteer.by_code(code) -> Region | None
     Gazetteer.lookup(name) -> list[Region]     every division that name may denote
-    resolve_self_references(text, mentions, url=None) -> list[Mention]
+    duikou.regions.resolve_self_references(text, mentions, url=None) -> list[Mention]
                               the new mentions for 我省/我市/我州/我县/我区 (why "self:…"), only
                               where the page's own place is clear (publisher, qualifier, dateline,
                               known counterparts); merge them with find_mentions' list
@@ -18,6 +18,8 @@ Mention.why starts with how the name matched, then "; "-separated reasons when c
     former:<old> (<from>–<to>) a name no longer in force; region is today's unit
                               (former:达孜县 (2008–2017) -> 达孜区 540104)
     zone                      development zone without a GB/T 2260 code (镇江新区; code None)
+    short:twin; <reason>      a prefecture's bare name read as its same-name county inside a list of
+                              sibling counties or before 三县/两区 (和田 -> 和田县)
     zone; <word> of <city>    a zone written right after its city (常州经开区, 无锡市新区管委会; code None)
     township; <reason>        a 乡/镇/街道 inside its county's context (竹园镇 after 青川; code None,
                               level "township", full_name 四川省广元市青川县竹园镇)

@@ -192,6 +192,8 @@ class LocalUnits:
             if ce > s and cs < e:
                 continue
             distance = s - ce if ce <= s else (cs - e) * 2
+            if e - s == 2 and not 0 <= distance <= 1:
+                continue  # 张镇, 新镇: a two-character name only right after its county (萧县张镇)
             for key in keys:
                 if ckey and key == ckey:
                     score, why = 2.0, f"county {self.g.units[key].region.name} named nearby"
@@ -207,6 +209,8 @@ class LocalUnits:
                     best = (score, "", "")  # two counties of this name equally near: undecided
         if best is not None:
             return (best[1], best[2]) if best[1] else None
+        if e - s == 2:
+            return None  # a two-character name needs its county right before it
         if not doc:
             counties = self._counties(mentions)
             top = Counter(c[2] for c in counties if c[2]).most_common(2)
