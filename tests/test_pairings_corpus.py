@@ -19,11 +19,12 @@ from duikou.read import read_paths
 from duikou.regions import default_gazetteer
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-FLOORS = {  # split: (precision, recall); measured on the 148-page corpus: seeds 1.000/1.000, dev 0.898/0.658, all 0.924/0.725
-    # Re-pinned when ../shared/corpus grew from 48 to 148 pages (issue 8); raise as the work lands.
+FLOORS = {  # split: (precision, recall). Measured with the rules plus the learned decision (issue 8):
+    # seeds 1.000/1.000, dev 0.909/0.855, all 0.928/0.883. The decision is trained on these pages, so
+    # these are regression floors; the honest scores are cross-validated (duikou eval --cv) and blind.
     "seeds": (0.98, 0.98),
-    "dev": (0.88, 0.64),
-    "all": (0.90, 0.70),
+    "dev": (0.89, 0.83),
+    "all": (0.91, 0.86),
 }
 
 
