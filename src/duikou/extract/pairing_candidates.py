@@ -86,7 +86,7 @@ def build_context(text: str, mentions: list[Mention], published: str | None = No
 
 def _pairable(ctx: Context, i: int, j: int) -> bool:
     a, b = ctx.groups[i].region, ctx.groups[j].region
-    if _key(a) == _key(b) or _within(a, b) or _within(b, a):
+    if a is b or _key(a) == _key(b) or _within(a, b) or _within(b, a):
         return False
     if _is_zone(b):
         return False  # a development zone gives, it is not a recipient region
@@ -105,13 +105,19 @@ def candidates(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     pairable: dict[tuple[int, int], bool] = {}
+    keys = [_key(g.region) for g in ctx.groups]
+    by_key: dict[tuple[str, str], bool] = {}  # the same two places named again: same answer
 
     def add(i: int, j: int, kind: str) -> None:
         if (i, j, kind) in seen:
             return
         ok = pairable.get((i, j))
         if ok is None:
-            ok = pairable[(i, j)] = _pairable(ctx, i, j)
+            k = (keys[i], keys[j])
+            ok = by_key.get(k)
+            if ok is None:
+                ok = by_key[k] = _pairable(ctx, i, j)
+            pairable[(i, j)] = ok
         if not ok:
             return
         seen.add((i, j, kind))

@@ -12,6 +12,7 @@ stands in the clean text. Programme and start year are read as the rule extracto
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -64,6 +65,7 @@ def shipped_model() -> learned.Model | None:
     return learned.shipped(MODEL_NAME, names())
 
 
+@cache
 def shipped_threshold() -> float:
     from importlib import resources
 
