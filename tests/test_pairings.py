@@ -378,3 +378,10 @@ def test_donors_joined_by_lianhe():
 def test_a_list_joined_to_one_partner_by_yu():
     names = {"崆峒区": "620802", "庄浪县": "620825", "河西区": "120103"}
     assert pairs("崆峒区、庄浪县与河西区结对帮扶。", names) == {("河西区", "崆峒区"), ("河西区", "庄浪县")}
+
+
+def test_clauses_joined_by_a_comma_are_no_list():
+    # 、 between 八宿县 and 厦门市 ends one clause and opens the next: no list across the sides
+    text = "安排福州市对口援建八宿县、厦门市对口援建左贡县。"
+    names = {"福州市": "350100", "八宿县": "540324", "厦门市": "350200", "左贡县": "540326"}
+    assert pairs(text, names) == {("福州市", "八宿县"), ("厦门市", "左贡县")}

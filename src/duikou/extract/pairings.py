@@ -324,6 +324,13 @@ def _verb_side(donor: Region, recipient: Region) -> bool:
     return _donor_side(donor, recipient)
 
 
+def _one_side(a: Region, b: Region) -> bool:
+    """Can two places stand in one list? One list names one side: places of one province, or of
+    provinces of one rank class (福州对口援建八宿县、厦门对口援建左贡县 joins 八宿县 and 厦门 by 、
+    but they are no list)."""
+    return _province(a) == _province(b) or (_rank(a) >= 6) == (_rank(b) >= 6)
+
+
 def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int) -> list[Group]:
     """groups[first] and the groups joined to it by list connectors (、 和 及其下辖 …)."""
     joins = v.word_set("list_join")
@@ -331,7 +338,7 @@ def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, lim
     i = first
     while i + 1 < len(groups) and groups[i + 1].start <= limit:
         gap = text[groups[i].end: groups[i + 1].start].strip(" ,，")
-        if gap not in joins:
+        if gap not in joins or not _one_side(groups[i].region, groups[i + 1].region):
             break
         i += 1
         out.append(groups[i])
@@ -344,7 +351,7 @@ def _list_before(text: str, groups: list[Group], last: int, v: PairingVocab, flo
     i = last
     while i - 1 >= 0 and groups[i - 1].start >= floor:
         gap = text[groups[i - 1].end: groups[i].start].strip(" ,，")
-        if gap not in joins:
+        if gap not in joins or not _one_side(groups[i - 1].region, groups[i].region):
             break
         i -= 1
         idx.insert(0, i)
