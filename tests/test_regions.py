@@ -194,3 +194,10 @@ def test_describe_a_township_query() -> None:
     assert rows[0]["full_name"] == "四川省广元市青川县竹园镇" and rows[0]["parent_code"] == "510822"
     assert len(rows) >= 5  # every county with a 竹园镇
     assert describe_candidates("青川县竹园镇")[0]["full_name"] == "四川省广元市青川县竹园镇"
+
+
+def test_lone_surrogate_keeps_offsets() -> None:
+    text = "江苏省对口支援\ud800伊犁州，青川县竹园镇。"
+    found = default_gazetteer().find_mentions(text)
+    assert [m.surface for m in found] == ["江苏省", "伊犁州", "青川县", "竹园镇"]
+    assert all(text[m.start:m.end] == m.surface for m in found)

@@ -39,6 +39,7 @@ KIND_LABELS = {"name": "official name", "short": "short name",
                "programme-word": "programme word"}
 LIST_SEPARATORS = set("、，,和与及跟同/·—- ")
 ADJACENT_GAP = 2  # chars allowed between a parent and its child: 青海省海南州, 江苏·海门
+_SURROGATE = re.compile("[\ud800-\udfff]")
 COUNTY_COUNTS = {"县", "旗", "县区", "区县", "县市", "市县", "区"}
 # a count word closing a list (和田、墨玉、皮山三县; 吴中、相城两区; 等县市): the level of its items
 COUNT_WORD = re.compile(r"(?:等|[两二三四五六七八九十]|\d{1,2})个?(县区|区县|县市|市县|县|区|旗)")
@@ -439,7 +440,11 @@ class Gazetteer:
     # ---- mention detection ------------------------------------------------------------------
     def find_mentions(self, text: str) -> list[Mention]:
         """Resolved, non-overlapping mentions sorted by start, using whole-document context."""
-        raw = self._matcher.find_matches_as_indexes(text)
+        try:
+            raw = self._matcher.find_matches_as_indexes(text)
+        except UnicodeEncodeError:  # a lone surrogate (json.loads of a bad .jsonl escape): the
+            # matcher needs UTF-8; U+FFFD keeps every offset, and no name holds either character
+            return self.find_mentions(_SURROGATE.sub("\ufffd", text))
         hide, prefixes, surfaces = self._hide, self._prefixes, self._surfaces
         suspects: list[tuple[int, int]] = []  # (match index, offset where a rival may start)
         for n, (i, s, e) in enumerate(raw):
