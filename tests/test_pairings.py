@@ -383,5 +383,5 @@ def test_a_list_joined_to_one_partner_by_yu():
 def test_clauses_joined_by_a_comma_are_no_list():
     # 、 between 八宿县 and 厦门市 ends one clause and opens the next: no list across the sides
     text = "安排福州市对口援建八宿县、厦门市对口援建左贡县。"
-    names = {"福州市": "350100", "八宿县": "540324", "厦门市": "350200", "左贡县": "540326"}
+    names = {"福州市": "350100", "八宿县": "540326", "厦门市": "350200", "左贡县": "540327"}
     assert pairs(text, names) == {("福州市", "八宿县"), ("厦门市", "左贡县")}
