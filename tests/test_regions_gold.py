@@ -20,9 +20,10 @@ from duikou.regions import default_gazetteer, resolve_self_references
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 SPLITS = ("seeds", "dev")
 #: split -> floor. dev measured 92.1% on the 143-page dev split before townships and zones, 93.8% with
-#: them (issue 8 items 12, 15), 94.6% with 我省/我市 resolved, 94.8% with 援迪; seeds 100%. Raise as the
-#: gazetteer grows.
-MIN_RATE = {"seeds": 0.98, "dev": 0.94}
+#: them (issue 8 items 12, 15), 94.8% with 我省/我市 resolved and 援迪 (all with the 3 first label
+#: exceptions); 96.4% once the 5 rows whose sentence does not name the region joined the exceptions
+#: (region_gold_exceptions.tsv); seeds 100%. Raise as the gazetteer grows.
+MIN_RATE = {"seeds": 0.98, "dev": 0.95}
 
 
 def _load(split: str) -> tuple[dict[str, tuple[str, str]], list[dict]]:
