@@ -65,3 +65,9 @@ def test_agency_dateline_does_not_reach_a_glued_later_article() -> None:
 
 def test_no_pronoun_costs_nothing() -> None:
     assert resolve_self_references("江苏省对口支援新疆伊犁州。", []) == []
+
+
+def test_bare_province_word_before_aid_is_the_own_province() -> None:
+    found = _self("大众网讯 三年来，省援藏干部深耕日喀则，完成投资十亿元。")
+    assert [(surface, code) for surface, code, _ in found] == [("省", "370000")]
+    assert _self("大众网讯 全省上下共同努力。") == []  # 全省 is no pronoun

@@ -27,7 +27,9 @@ from duikou.models import Mention, Region
 if TYPE_CHECKING:
     from duikou.regions.gazetteer import Gazetteer
 
-SELF_RE = re.compile(r"([我本])(省|市|州|县|区|盟)(?![场域级长委民直属内外籍省市县区])")
+# 我省 / 本市 …, or a bare 省 opening a clause before 援 / 对口 (省援藏干部 = 我省援藏干部)
+SELF_RE = re.compile(r"([我本])(省|市|州|县|区|盟)(?![场域级长委民直属内外籍省市县区])"
+                     r"|(?:(?<=[。，,：:；;\s])|^)(省)(?=援|对口)")
 LEVEL_OF = {"省": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture",
             "县": "county", "区": "county"}
 AUTONOMOUS = {"150000", "450000", "540000", "640000", "650000"}  # 我区 = the autonomous region
@@ -95,12 +97,12 @@ def resolve_self_references(text: str, mentions: list[Mention], url: str | None 
             evidence[level][key] += weight
             reasons.setdefault((level, key), why)
 
-    levels = {LEVEL_OF[h.group(2)] for h in hits}
+    levels = {LEVEL_OF[_unit_word(h)] for h in hits}
     # qualifiers: 我省黄南州 -> the province of 黄南州
     for h in hits:
         nxt = starts.get(h.end())
         if nxt is not None and nxt.region.level != "province":
-            vote(LEVEL_OF[h.group(2)], nxt.region, 3.0, f"qualifies {nxt.surface}")
+            vote(LEVEL_OF[_unit_word(h)], nxt.region, 3.0, f"qualifies {nxt.surface}")
     # the publisher: source lines and datelines, then the URL
     publishers = _publishers(text)
     for name, _, _ in publishers:
@@ -135,7 +137,7 @@ def resolve_self_references(text: str, mentions: list[Mention], url: str | None 
     clause_mates: list[list[Mention]] = []
     for h in hits:
         lo, hi = _clause(text, h.start(), h.end())
-        level = LEVEL_OF[h.group(2)]
+        level = LEVEL_OF[_unit_word(h)]
         mates = [m for m in real if lo <= m.start < hi and m.start != h.end()
                  and not any(a <= m.start < b for a, b in in_publisher)]
         clause_mates.append(mates)
@@ -171,7 +173,7 @@ def resolve_self_references(text: str, mentions: list[Mention], url: str | None 
 
     found: list[Mention] = []
     for h, mates in zip(hits, clause_mates):
-        word, level = h.group(), LEVEL_OF[h.group(2)]
+        word, level = h.group(), LEVEL_OF[_unit_word(h)]
         nxt = starts.get(h.end())
         if nxt is not None and nxt.region.level != "province":
             key = _at_level(g, nxt.region, level)  # 我省黄南州: the qualifier decides
@@ -187,11 +189,16 @@ def resolve_self_references(text: str, mentions: list[Mention], url: str | None 
         if unit is None:
             continue
         region = unit.region
-        if (h.group(2) == "区" and region.level == "county" and not region.name.endswith("区")) or (
-                h.group(2) == "县" and region.level != "county"):
+        if (_unit_word(h) == "区" and region.level == "county" and not region.name.endswith("区")) or (
+                _unit_word(h) == "县" and region.level != "county"):
             continue
         found.append(Mention(h.start(), h.end(), word, region, 0.8, f"self:{word} ({why})"))
     return found
+
+
+def _unit_word(hit: re.Match[str]) -> str:
+    """省 / 市 / 州 / 县 / 区 / 盟 of a SELF_RE hit."""
+    return hit.group(2) or hit.group(3)
 
 
 def _at_level(g: Gazetteer, region: Region | None, level: str) -> str:
