@@ -385,3 +385,9 @@ def test_clauses_joined_by_a_comma_are_no_list():
     text = "安排福州市对口援建八宿县、厦门市对口援建左贡县。"
     names = {"福州市": "350100", "八宿县": "540326", "厦门市": "350200", "左贡县": "540327"}
     assert pairs(text, names) == {("福州市", "八宿县"), ("厦门市", "左贡县")}
+
+
+def test_a_corps_division_by_its_full_name_and_the_nong_form():
+    text = "北京市对口支援和田地区的和田县和新疆生产建设兵团农十四师。"
+    names = {"北京市": "110000", "和田地区": "653200", "和田县": "653221", "新疆": "650000"}
+    assert pairs(text, names) == {("北京市", "和田县"), ("北京市", "新疆生产建设兵团第十四师")}

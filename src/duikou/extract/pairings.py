@@ -491,10 +491,11 @@ class _Extractor:
         base: list[Mention] = []
         for m in mentions:
             (self.special if _special(m) else base).append(m)
-        taken = [(m.start, m.end) for m in base]
         for u in _unit_mentions(self.text, v):
-            if not any(a < u.end and u.start < b for a, b in taken):
-                base.append(u)
+            inside = [m for m in base if m.start < u.end and u.start < m.end]
+            if all(u.start <= m.start and m.end <= u.end for m in inside):
+                # the unit's full name wins over the places inside it (新疆 in 新疆生产建设兵团第十四师)
+                base = [m for m in base if m not in inside] + [u]
         base = _trusted(base, self.text, v)
         base += _pronoun_mentions(self.text, base, v)
         self.mentions = sorted(base, key=lambda m: (m.start, -m.end))
