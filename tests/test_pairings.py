@@ -391,3 +391,43 @@ def test_a_corps_division_by_its_full_name_and_the_nong_form():
     text = "北京市对口支援和田地区的和田县和新疆生产建设兵团农十四师。"
     names = {"北京市": "110000", "和田地区": "653200", "和田县": "653221", "新疆": "650000"}
     assert pairs(text, names) == {("北京市", "和田县"), ("北京市", "新疆生产建设兵团第十四师")}
+
+
+def test_a_subject_carried_over_from_the_sentence_before():
+    text = "广东是改革开放的前沿。从1998年起对口支援哈密，2010年起转为支援喀什地区。"
+    names = {"广东": "440000", "哈密": "650500", "喀什地区": "653100"}
+    assert pairs(text, names) == {("广东省", "哈密市"), ("广东省", "喀什地区")}
+
+
+def test_no_carried_subject_when_the_sentence_before_names_two_donors():
+    text = "江苏和浙江的干部交流频繁。从2010年起对口支援喀什地区。"
+    names = {"江苏": "320000", "浙江": "330000", "喀什地区": "653100"}
+    assert pairs(text, names) == set()
+
+
+def test_a_place_inside_the_same_province_is_no_subject_across_a_comma():
+    text = "新疆多地发展迅速，哈密市，对口支援喀什地区的工作也在推进。"
+    names = {"新疆": "650000", "哈密市": "650500", "喀什地区": "653100"}
+    assert ("哈密市", "喀什地区") not in pairs(text, names)
+
+
+def test_a_relation_with_a_list_after_yu():
+    text = "东丽区与甘肃省皋兰、甘谷、临潭三县结对。"
+    names = {"东丽区": "120110", "甘肃省": "620000", "皋兰": "620122", "甘谷": "620523", "临潭": "623021"}
+    assert pairs(text, names) == {("东丽区", "皋兰县"), ("东丽区", "甘谷县"), ("东丽区", "临潭县")}
+
+
+def test_a_run_of_pairs_before_one_relation_word():
+    text = "辽宁省与江苏省，吉林省与浙江省；大连市与上海市建立对口合作关系。"
+    names = {"辽宁省": "210000", "江苏省": "320000", "吉林省": "220000", "浙江省": "330000",
+             "大连市": "210200", "上海市": "310000"}
+    assert pairs(text, names) == {("江苏省", "辽宁省"), ("浙江省", "吉林省"), ("上海市", "大连市")}
+
+
+def test_a_table_line_of_two_places_in_a_document_about_assistance():
+    text = "城市结对合作帮扶名单。\n上海市闵行区——安徽省淮南市\n江苏省南京市——安徽省滁州市"
+    names = {"上海市": "310000", "闵行区": "310112", "安徽省": "340000", "淮南市": "340400",
+             "江苏省": "320000", "南京市": "320100", "滁州市": "341100"}
+    assert pairs(text, names) == {("闵行区", "淮南市"), ("南京市", "滁州市")}
+    # the same lines in a document that never speaks of assistance are no pairs
+    assert pairs("航线名单。\n上海市闵行区——安徽省淮南市", names) == set()

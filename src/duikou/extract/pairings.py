@@ -515,6 +515,8 @@ class _Extractor:
         # the cue matches of the sentence being read, shared by the rules: (s, e, verbs, relations)
         self._cues: tuple[int, int, list[re.Match[str]], list[re.Match[str]]] | None = None
         self._team_ok: tuple[int, int, bool] | None = None
+        self._prev_idx: list[int] = []  # the groups of the last earlier sentence that named places
+        self._doc_cued: bool | None = None  # does the document use a cue word at all
 
     # tables only some rules need, built on first use
     @functools.cached_property
@@ -611,6 +613,8 @@ class _Extractor:
                     self.rule_verb(s, e, idx)
                     self.rule_relation(s, e, idx)
                     self.rule_delegation(s, e, idx)
+                if len(idx) == 2 and not cued:
+                    self.rule_table(s, e, idx)
                 # a place ending the sentence is followed by the next one (only if a name took in
                 # the sentence's closing mark): then the rules below look past the sentence
                 edge = self.groups[idx[-1]].end >= e and e < len(t)
@@ -631,7 +635,24 @@ class _Extractor:
                 # the antecedent rule needs a team word or a verb cue (its own first check)
                 if len(self.found) == before and (team_ok or verbs):
                     self.rule_antecedent(sentences, n, idx)
+                self._prev_idx = idx
         return self.found
+
+    def rule_table(self, s: int, e: int, idx: list[int]) -> None:
+        """A line that is only two places, as in a table or list of pairs (甲区——乙县, 甲区 | 乙县),
+        in a document about assistance: the pair, directed by the provinces' ranks."""
+        t = self.text
+        a, b = self.groups[idx[0]], self.groups[idx[1]]
+        rest = t[s:a.start] + t[a.end:b.start] + t[b.end:e]
+        if HAN.search(rest) or a.institution or b.institution:
+            return
+        if self._doc_cued is None:
+            self._doc_cued = bool(self.v.verb_re.search(t) or self.v.relation_re.search(t))
+        if not self._doc_cued:
+            return
+        ordered = _by_rank(a.region, b.region)
+        if ordered:
+            self.add(*ordered, (s, e), "table", 0.75)
 
     def cues(self, s: int, e: int) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
         """The verb and relation cue matches in text[s:e], computed once per sentence."""
@@ -795,13 +816,17 @@ class _Extractor:
                 tail = t[last.end:last.end + 2]
                 nxt = self._first_from(idx, last.end)
                 if tail.startswith(("的", "之")) and nxt is not None and self.groups[nxt].start - last.end <= 1 \
-                        and _verb_side(self.groups[nxt].region, recipients[0].region):
+                        and _donor_side(self.groups[nxt].region, recipients[0].region):
                     donor = self.groups[nxt]  # 对口援建理县的湖南省
                     if not self.negated(cs):
                         for r in recipients:
                             self.add(donor.region, r.region, (s, e), "verb-rev", 0.9, cue)
                     continue
                 donors = self._donors(idx, cs, recipients[0].region, s, _verb_side)
+                # inside one province only the syntax gives the direction: the donor must be the
+                # verb's own subject, in its clause (not 哈密 in 对口支援哈密，后转为支援喀什)
+                donors = [d for d in donors if _province(d.region) != _province(recipients[0].region)
+                          or not any(ch in t[d.end:cs] for ch in "，,；;。")]
                 if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3 \
                         and not self.negated(cs):
                     if len(donors) == len(recipients) > 1 and t.endswith("分别", 0, cs):
@@ -814,6 +839,8 @@ class _Extractor:
                         for r in recipients:
                             if _verb_side(d.region, r.region):
                                 self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
+                elif not donors and not self.negated(cs):
+                    self._carried_subject(s, e, idx, cs, recipients, cue)
                 continue
             # RECIPIENT 作为/是 DONOR 对口支援的 …
             j = self._last_before(idx, cs)
@@ -822,12 +849,12 @@ class _Extractor:
                 if cs - d.end <= 1 and j - 1 >= idx[0]:
                     r = self.groups[j - 1]
                     link = t[r.end:d.start]
-                    if REV_LINK.fullmatch(link) and _verb_side(d.region, r.region):
+                    if REV_LINK.fullmatch(link) and _donor_side(d.region, r.region):
                         if not self.negated(cs):
                             # 那坡县、乐业县为深圳对口帮扶的贫困县: every place of the list
                             for k in _list_before(t, self.groups, j - 1, v, s):
                                 listed = self.groups[k].region
-                                if not self.groups[k].institution and _verb_side(d.region, listed):
+                                if not self.groups[k].institution and _donor_side(d.region, listed):
                                     self.add(d.region, listed, (s, e), "verb-rev", 0.85, cue)
                         continue
         self.rule_to_list(s, e, idx)
@@ -884,17 +911,24 @@ class _Extractor:
             if ordered is None:
                 continue
             marked = t.startswith(markers, b.end)
-            near = [c for c in cues if b.end <= c[0] <= b.end + 40 or a.start - 8 <= c[0] < a.start]
+            near = [c for c in cues if b.end <= c[0] <= b.end + 40 or a.start - 8 <= c[0] < a.start
+                    or (c[0] > b.end and self._only_pairs_between(b.end, c[0]))]
             if not near and not (marked and (verbs or cues)):
                 continue
             if near and self.negated(near[0][0]):
                 continue
             cue = near[0][1] if near else None
             self.add(*ordered, (s, e), "relation", 0.85, cue)
-            # 崆峒区、庄浪县与河西区结对: the places listed with either side share the relation
+            # 崆峒区、庄浪县与河西区结对 / 东丽区与皋兰、甘谷、临潭三县结对: the places listed with
+            # either side share the relation
             for k in _list_before(t, self.groups, a_i, v, s)[:-1]:
                 if _province(self.groups[k].region) == _province(a.region):
                     more = _by_rank(self.groups[k].region, b.region)
+                    if more:
+                        self.add(*more, (s, e), "relation", 0.8, cue)
+            for g in _list_after(t, self.groups, b_i, v, e)[1:]:
+                if _province(g.region) == _province(b.region) and not g.institution:
+                    more = _by_rank(a.region, g.region)
                     if more:
                         self.add(*more, (s, e), "relation", 0.8, cue)
         # 鼓楼区、台江区分别与岷县、漳县…
@@ -919,6 +953,47 @@ class _Extractor:
                 ordered = _by_rank(self.groups[a_i].region, r.region)
                 if ordered:
                     self.add(*ordered, (s, e), "respectively", 0.85, cues[0][1])
+
+    def _carried_subject(self, s: int, e: int, idx: list[int], cs: int, recipients: list[Group],
+                         cue: str) -> None:
+        """广东……。从1998年起对口支援哈密: a verb with no subject in its sentence (no place before it,
+        a few words at most) takes the one donor of the sentence before."""
+        t = self.text
+        clause = max(s, *(t.rfind(ch, s, cs) + 1 for ch in "，,；;"))
+        if any(clause <= self.groups[i].start < cs for i in idx) or len(HAN.findall(t[clause:cs])) > 10:
+            return
+        earlier = [i for i in idx if self.groups[i].end <= clause]
+        donors: dict[str, Group] = {}
+        # the earlier clauses of the sentence first; when they name only the other side, the
+        # sentence before
+        for where in (earlier, self._prev_idx):
+            for i in where:
+                g = self.groups[i]
+                if not g.institution and not g.event and _donor_side(g.region, recipients[0].region):
+                    donors.setdefault(_key(g.region), g)
+            if donors:
+                break
+        if len(donors) != 1:
+            return
+        (donor,) = donors.values()
+        for r in recipients:
+            if _donor_side(donor.region, r.region):
+                self.add(donor.region, r.region, (s, e), "carried", 0.75, cue)
+
+    def _only_pairs_between(self, lo: int, hi: int) -> bool:
+        """Is text[lo:hi] only more places, joins and punctuation, and a verb of a few characters
+        (甲与乙，丙与丁；戊与己建立…关系)?"""
+        t = self.text
+        pieces, at = [], lo
+        for i in self.groups_in(lo, hi):
+            g = self.groups[i]
+            pieces.append(t[at:g.start])
+            at = g.end
+        pieces.append(t[at:hi])
+        rest = "".join(pieces)
+        for w in self.v.words("pair_join"):
+            rest = rest.replace(w, "")
+        return len(HAN.findall(rest)) <= 4 and at > lo
 
     def rule_delegation(self, s: int, e: int, idx: list[int]) -> None:
         t = self.text
