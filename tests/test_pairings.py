@@ -431,3 +431,11 @@ def test_a_table_line_of_two_places_in_a_document_about_assistance():
     assert pairs(text, names) == {("闵行区", "淮南市"), ("南京市", "滁州市")}
     # the same lines in a document that never speaks of assistance are no pairs
     assert pairs("航线名单。\n上海市闵行区——安徽省淮南市", names) == set()
+
+
+def test_the_decision_does_not_cross_pairs_the_rules_read():
+    text = "具体为崆峒区、庄浪县与河西区结对，泾川县、静宁县与武清区结对，灵台县与津南区结对。"
+    names = {"崆峒区": "620802", "庄浪县": "620825", "河西区": "120103", "泾川县": "620821",
+             "静宁县": "620826", "武清区": "120114", "灵台县": "620822", "津南区": "120112"}
+    assert pairs(text, names) == {("河西区", "崆峒区"), ("河西区", "庄浪县"), ("武清区", "泾川县"),
+                                  ("武清区", "静宁县"), ("津南区", "灵台县")}

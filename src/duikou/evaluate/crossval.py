@@ -78,19 +78,17 @@ def predicted_pairings(docs: Sequence[LabelledDocument], model: Any, threshold: 
     """The decision's pairings of each relevant document; with_rules, as extract_pairings
     combines them: the rules' pairings and the decision's pairs the rules did not read."""
     from duikou.extract.pairing_decision import decide_pairings
-    from duikou.extract.pairings import _key, rule_pairings
+    from duikou.extract.pairings import extract_pairings
 
     out = []
     for d in docs:
         if not d.relevant:
             continue
         text, mentions, published = d.document.text, d.mentions, d.document.published
-        found = decide_pairings(text, mentions, published, model, threshold)
         if with_rules:
-            rules = rule_pairings(text, mentions, published)
-            have = {(_key(p.donor), _key(p.recipient)) for p in rules}
-            have |= {(b, a) for a, b in have}
-            found = rules + [p for p in found if (_key(p.donor), _key(p.recipient)) not in have]
+            found = extract_pairings(text, mentions, published, model, threshold)
+        else:
+            found = decide_pairings(text, mentions, published, model, threshold)
         for p in found:
             out.append({
                 "doc": d.page, "donor": p.donor.full_name, "donor_code": p.donor.code,

@@ -1385,13 +1385,15 @@ def _drop_subsumed(found: list[_Found]) -> list[_Found]:
                  or (_key(f.donor), _key(f.recipient)) not in inside)]
 
 
-def extract_pairings(text: str, mentions: list[Mention], published: str | None = None) -> list[Pairing]:
+def extract_pairings(text: str, mentions: list[Mention], published: str | None = None,
+                     model: object | None = None, threshold: float | None = None) -> list[Pairing]:
     """All pairings stated in one document, each with the sentence that states it: what the
     rules below find, and the pairs the learned decision (pairing_decision) adds over them.
 
     The rules are precise on the phrasings they were written for; the decision, judging every
     candidate on generic features, finds the pairs stated in other ways. A pair the rules read in
-    one direction is never added in the other."""
+    one direction is never added in the other. `model` and `threshold` replace the shipped
+    decision's (cross-validation passes a fold's model)."""
     if not text:
         return []
     ex = _Extractor(text, mentions, published)  # places and groups, shared by both readings
@@ -1400,10 +1402,20 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
 
     have = {(_key(p.donor), _key(p.recipient)) for p in found}
     have |= {(b, a) for a, b in have}
-    added = [p for p in decide_pairings(text, mentions, published, extractor=ex)
+    added = [p for p in decide_pairings(text, mentions, published, model, threshold, extractor=ex)
              if (_key(p.donor), _key(p.recipient)) not in have]
     if not added:
         return found
+    # where the rules already read both places of a sentence, each with another partner
+    # (甲、乙与丙结对，丁、戊与己结对), the decision does not cross them
+    roles: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
+    for p in found:
+        donors_, recipients_ = roles.setdefault((p.evidence.start, p.evidence.end), (set(), set()))
+        donors_.add(_key(p.donor))
+        recipients_.add(_key(p.recipient))
+    added = [p for p in added if not (
+        (r := roles.get((p.evidence.start, p.evidence.end)))
+        and _key(p.donor) in r[0] and _key(p.recipient) in r[1])]
     # as for the rules' weak readings: a donor -> prefecture the decision adds gives way when the
     # same donor is paired with counties of that prefecture in the document
     stated = found + added
