@@ -145,6 +145,7 @@ class Gazetteer:
         # province pairs of the official arrangements (known_pairings.tsv and the reference
         # registry): the programme pair in a document decides between same-name districts
         self._prov_partners: dict[str, set[str]] = defaultdict(set)
+        self._pp_cache: dict[tuple[str, ...], dict[str, str]] = {}
         for donor, recipient in chain(((r["donor"], r["recipient"]) for r in pairings), _registry_pairs()):
             a, b = self._province_of_key(donor), self._province_of_key(recipient)
             if a and b and a != b:
@@ -372,18 +373,19 @@ class Gazetteer:
                 or "区" in count and region.name[-1] == "区"):
             score += 1.5
             why.append(f"listed before {count}")
-        if nxt is not None and 0 <= nxt_gap <= ADJACENT_GAP and region.code and (
+        if nxt_gap <= ADJACENT_GAP and nxt is not None and region.code and (
                 nxt.region.parent_code == region.code or
                 (region.level == "province" and nxt.region.province_code == region.code)):
             score += 1.5
             why.append(f"{nxt.region.name} follows as its part")
-        pp = ctx.partner_provs
-        if pp is None:
-            pp = self._partner_provs(ctx)
         pc0 = region.province_code
-        if pc0 in pp and not ctx.prov.get(pc0):
-            score += 0.6
-            why.append(f"its province pairs with {self._pname(pp[pc0])} named in the document")
+        if pc0 and ctx.total and not ctx.prov.get(pc0):  # a province the document does not name
+            pp = ctx.partner_provs
+            if pp is None:
+                pp = self._partner_provs(ctx)
+            if pc0 in pp:
+                score += 0.6
+                why.append(f"its province pairs with {self._pname(pp[pc0])} named in the document")
         if prev is not None and prev_gap <= ADJACENT_GAP and prev.key != unit.key:
             p = prev.region
             if p.code and (p.code == region.parent_code or
@@ -424,12 +426,18 @@ class Gazetteer:
         return score, why
 
     def _partner_provs(self, ctx: _Context) -> dict[str, str]:
-        """province -> a province named in the document that it pairs with officially."""
-        out: dict[str, str] = {}
-        for p, n in ctx.prov.items():
-            if n > 0:
+        """province -> a province named in the document that it pairs with officially (cached
+        per set of named provinces: pages of one programme repeat the same few)."""
+        named = tuple(sorted(p for p, n in ctx.prov.items() if n > 0))
+        out = self._pp_cache.get(named)
+        if out is None:
+            out = {}
+            for p in named:
                 for q in self._prov_partners.get(p, ()):
                     out.setdefault(q, p)
+            if len(self._pp_cache) > 4096:
+                self._pp_cache.clear()
+            self._pp_cache[named] = out
         ctx.partner_provs = out
         return out
 

@@ -122,6 +122,7 @@ class LocalUnits:
         if not spans:
             return mentions
         starts = [m.start for m in mentions]
+        breaks = [b.start() for b in SENTENCE_END.finditer(text)]  # sentence ends, once per page
         doc: list[object] = []  # the document-wide county list, built only if a fallback needs it
         found: list[Mention] = []
         done_end = -1
@@ -139,7 +140,7 @@ class LocalUnits:
             j = bisect_left(starts, e)
             if any(m.end > e for m in mentions[i:j]):
                 continue
-            picked = self._pick(text, s, e, keys, mentions, starts, doc)
+            picked = self._pick(s, e, keys, mentions, starts, breaks, doc)
             if picked is None:
                 continue
             key, why = picked
@@ -176,14 +177,16 @@ class LocalUnits:
                 return key, r.parent_code
         return None
 
-    def _pick(self, text: str, s: int, e: int, keys: list[str], mentions: list[Mention],
-              starts: list[int], doc: list[object]) -> tuple[str, str] | None:
+    def _pick(self, s: int, e: int, keys: list[str], mentions: list[Mention], starts: list[int],
+              breaks: list[int], doc: list[object]) -> tuple[str, str] | None:
         """The county a township name belongs to here, and why; None when no county fits.
-        doc caches the document-wide county list between calls (filled on first need)."""
-        sent_start = SENTENCE_START(text, s)
+        breaks: the page's sentence-end offsets; doc caches the document-wide county list
+        between calls (filled on first need)."""
+        b = bisect_left(breaks, s)
+        sent_start = breaks[b - 1] + 1 if b else 0
         left = min(sent_start, max(0, s - LOOKBACK))  # the sentence, or the previous clause
-        m_end = SENTENCE_END.search(text, e)
-        right = m_end.start() if m_end else len(text)
+        b = bisect_left(breaks, e)
+        right = breaks[b] if b < len(breaks) else (mentions[-1].end if mentions else e)
         lo, hi = bisect_left(starts, left), bisect_right(starts, right)
         best: tuple[float, str, str] | None = None
         for cs, ce, ckey, pref in self._counties(mentions[lo:hi]):
@@ -229,13 +232,20 @@ class LocalUnits:
     # ---- zones --------------------------------------------------------------------------
     def zones(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """A city (or county-level city) followed directly by a zone word: 常州经开区, 无锡市新区管委会."""
-        if not mentions or not ZONE_RE.search(text):
+        if not mentions:
             return mentions
+        words = list(ZONE_RE.finditer(text))
+        if not words:
+            return mentions
+        by_end = {m.end: k for k, m in enumerate(mentions)}
         found: list[Mention] = []
-        for k, m in enumerate(mentions):
+        for zm in words:
+            k = by_end.get(zm.start())
+            if k is None:
+                continue
+            m = mentions[k]
             r = m.region
-            zm = ZONE_RE.match(text, m.end)
-            if zm is None or r.code is None:
+            if r.code is None:
                 continue
             if r.level == "county" and not (r.name.endswith("市") or r.code[:2] + "0000" in MUNICIPALITIES):
                 continue
@@ -289,12 +299,6 @@ class _NoSurface:
 
 
 _EMPTY = _NoSurface()
-
-
-def SENTENCE_START(text: str, pos: int) -> int:  # noqa: N802 - reads like a constant lookup
-    """Start of the sentence holding pos (looked for in the 300 characters before it)."""
-    lo = max(0, pos - 300)
-    return max(max(text.rfind(c, lo, pos) for c in "。！？!?\n；;") + 1, lo)
 
 
 def _replace_inside(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
