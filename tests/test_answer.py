@@ -33,34 +33,44 @@ def test_amount_question():
 
 def test_seed_question_on_examples(example_store):
     answer = ask("浙江、江苏两个省份是青海的援建省份吗", example_store)
+    assert answer.summary == "浙江省：是；江苏省：是"
     parts = {p.subject: p for p in answer.parts}
-    assert parts["江苏省"].verdict == "yes"
-    recipients = {f.recipient for f in parts["江苏省"].facts}
+    jiangsu, zhejiang = parts["江苏省"], parts["浙江省"]
+    assert jiangsu.verdict == "yes" and jiangsu.basis == ["official", "reported"]
+    assert jiangsu.recipient == {"code": "630000", "name": "青海省"}
+    recipients = {f.recipient["name"] for f in jiangsu.facts}
     assert any(r.startswith("青海省") for r in recipients)
-    quotes = [q for f in parts["江苏省"].facts for q in f.quotes]
+    quotes = [q for f in jiangsu.facts for q in f.quotes]
     assert any("01_jiangsu_qinghai" in q["doc"] and "青海" in q["quote"] for q in quotes)
-    zhejiang = parts["浙江省"]
-    assert zhejiang.verdict != "yes"
-    assert "本语料未显示浙江省援助青海省" in zhejiang.statement
-    assert "官方安排" in zhejiang.statement  # the registry row, labelled as not from the corpus
+    assert "本语料有报道" in jiangsu.statement
+    # 浙江 → 海西州 is official and inside 青海: yes, on the registry alone, said plainly
+    assert zhejiang.verdict == "yes" and zhejiang.basis == ["official"] and not zhejiang.facts
+    assert zhejiang.statement == "浙江省：是（官方安排：浙江省对口支援海西蒙古族藏族自治州（援青），2010年起）；本语料没有报道。"
+    row = zhejiang.official[0]
+    assert row["donor"] == {"code": "330000", "name": "浙江省"}
+    assert row["recipient"] == {"code": "632800", "name": "青海省海西蒙古族藏族自治州"}
+    assert row["since"] == 2010 and row["until"] is None and row["source"] and row["status"] == "confirmed"
 
 
 def test_unknown_region_gives_a_plain_answer(example_store):
     answer = ask("它是谁的援建方吗", example_store)
-    assert "无法回答" in answer.summary
+    assert "无法回答" in answer.summary and answer.parts == []
 
 
-def test_absence_from_the_official_arrangement_is_labelled(example_store):
+def test_a_donor_missing_from_the_official_list_is_no(example_store):
     answer = ask("海南省是汶川地震灾后重建的对口援建省份吗?", example_store)
     (part,) = answer.parts
-    assert part.verdict != "yes"
-    assert "【官方安排，非本语料证据】" in part.statement and "中也没有海南省" in part.statement
+    assert part.verdict == "no" and part.basis == ["official"]
+    assert "没有海南省" in part.statement and "本语料也没有报道" in part.statement
+    assert part.official and all(o["programme"] == "灾后重建" for o in part.official)
 
 
 def test_programme_word_filters_whom_a_donor_assists(example_store):
     answer = ask("汶川地震后江苏省对口援建的是哪里?", example_store)
-    recipients = {f.recipient for p in answer.parts for f in p.facts}
+    recipients = {f.recipient["name"] for p in answer.parts for f in p.facts}
     assert recipients == {"四川省德阳市绵竹市"}
+    (reported,) = [p for p in answer.parts if p.facts]
+    assert reported.verdict == "yes" and set(reported.basis) == {"official", "reported"}
 
 
 def test_a_relation_question_works_in_either_order(example_store):
@@ -69,10 +79,38 @@ def test_a_relation_question_works_in_either_order(example_store):
         assert q.symmetric and len(q.donors) == len(q.recipients) == 1
         (part,) = ask(question, example_store).parts
         assert part.verdict == "yes", question
-        assert {(f.donor, f.recipient) for f in part.facts} == {("江苏省苏州市", "贵州省铜仁市")}
+        assert {(f.donor["name"], f.recipient["name"]) for f in part.facts} == {("江苏省苏州市", "贵州省铜仁市")}
 
 
 def test_official_rows_answer_when_the_corpus_is_silent(example_store):
     (part,) = ask("北京和拉萨是对口支援关系吗", example_store).parts
-    assert part.verdict == "official_only"
-    assert "北京市 → 拉萨市（援藏，1994年起）" in part.statement
+    assert part.verdict == "yes" and part.basis == ["official"]
+    assert "北京市对口支援拉萨市（援藏），1994年起" in part.statement and "本语料没有报道" in part.statement
+
+
+def test_an_ended_arrangement_is_answered_in_the_past_tense(example_store):
+    answer = ask("苏州和铜仁是对口帮扶关系吗?", example_store)
+    assert answer.summary == "苏州市：曾是（2013–2020年）"
+    assert answer.parts[0].statement.startswith("苏州市：曾是（官方安排，已结束：")
+    assert ask("苏州和铜仁是对口帮扶关系吗?", example_store, as_of=2018).summary == "苏州市：是"
+    before = ask("浙江是青海的援建省份吗?", example_store, as_of=2005)
+    assert before.parts[0].verdict == "no" and "2005年时还没有这一安排" in before.parts[0].statement
+
+
+def test_a_province_nobody_assists_is_no(example_store):
+    (part,) = ask("江苏是海南省的援建省份吗", example_store).parts
+    assert part.verdict == "no" and "海南省不是任何对口支援" in part.statement
+
+
+def test_who_aids_gives_one_part_per_donor(example_store):
+    answer = ask("青海海西州由哪个省对口支援?", example_store)
+    donors = [p.donor["name"] for p in answer.parts]
+    assert donors[0] == "浙江省" and all(p.verdict == "yes" for p in answer.parts)
+    assert answer.parts[0].recipient["code"] == "632800" and answer.parts[0].basis == ["official"]
+
+
+def test_amount_part_carries_both_sides(example_store):
+    answer = ask("江苏对青海累计安排了多少援助资金?", example_store)
+    (part,) = answer.parts
+    assert part.donor["code"] == "320000" and part.recipient["code"] == "630000"
+    assert part.verdict in ("found", "not_found")

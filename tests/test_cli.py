@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from duikou.cli import app
@@ -24,14 +26,15 @@ def test_seed_corpus_end_to_end(shared_corpus, tmp_path):
 
     answer = run("ask", "浙江、江苏两个省份是青海的援建省份吗", "--db", db, "--json")
     data = json.loads(answer.output)
-    parts = {p["subject"]: p for p in data["parts"]}
-    assert parts["江苏省"]["verdict"] == "yes"
+    parts = {p["donor"]["name"]: p for p in data["parts"]}
+    assert parts["江苏省"]["verdict"] == "yes" and parts["江苏省"]["basis"] == ["official", "reported"]
     cited = {q["doc"] for f in parts["江苏省"]["facts"] for q in f["quotes"]}
     assert cited & {"s000", "s001"}
-    assert parts["浙江省"]["verdict"] != "yes"
+    assert parts["浙江省"]["verdict"] == "yes" and parts["浙江省"]["basis"] == ["official"]
 
     text = run("ask", "浙江、江苏两个省份是青海的援建省份吗", "--db", db)
-    assert "本语料未显示浙江省" in text.output
+    assert "✔ 浙江省 → 青海省  [官方安排]" in text.output
+    assert "浙江省：是（官方安排：浙江省对口支援海西蒙古族藏族自治州（援青），2010年起）；本语料没有报道。" in text.output
 
 
 def test_export_quotes_match_clean_text(shared_corpus, tmp_path):
@@ -112,3 +115,53 @@ def test_eval_keeps_its_database_when_asked_and_refuses_a_used_one(shared_corpus
     assert again.exit_code == 2 and "empty database" in again.output
     missing = run("eval", "--pages", tmp_path / "nope.jsonl")
     assert missing.exit_code == 2 and "nope.jsonl" in missing.output
+
+
+def test_registry_command():
+    rows = json.loads(run("registry", "--recipient", "青海", "--programme", "援青", "--json").output)
+    assert rows and all(r["recipient"]["code"].startswith("63") for r in rows)
+    assert set(rows[0]) == {"programme", "donor", "recipient", "since", "until", "active", "source", "status"}
+    text = run("registry", "--donor", "苏州", "--recipient", "铜仁").output
+    assert "江苏省苏州市 → 贵州省铜仁市  [东西部协作 2013–2020]" in text
+    assert run("registry", "--donor", "苏州", "--recipient", "铜仁", "--as-of", "2022", "--json").output.strip() == "[]"
+    csv_lines = run("registry", "--donor", "浙江", "--recipient", "海西州", "--csv").output.splitlines()
+    assert csv_lines[0] == "programme,donor_code,donor,recipient_code,recipient,since,until,active,status,source"
+    assert any(line.startswith("援青,330000,浙江省,632800,青海省海西蒙古族藏族自治州,2010,,True,confirmed,")
+               for line in csv_lines)
+    assert run("registry", "--donor", "火星").exit_code == 2
+    assert run("registry", "--programme", "援月").exit_code == 2
+
+
+def test_registry_command_marks_unconfirmed_rows():
+    from duikou import registry
+
+    unconfirmed = [a for a in registry.arrangements() if a.status != "confirmed"]
+    if not unconfirmed:
+        pytest.skip("every registry row is confirmed")
+    a = unconfirmed[0]
+    text = run("registry", "--programme", a.programme).output
+    assert "[unconfirmed]" in text and f"({len([u for u in unconfirmed if u.programme == a.programme])} unconfirmed)" in text
+
+
+def test_ask_json_contract(example_store):
+    db = example_store.engine.url.database
+    data = json.loads(run("ask", "浙江、江苏两个省份是青海的援建省份吗", "--db", db, "--json").output)
+    assert list(data) == ["question", "kind", "summary", "parts", "passages"]
+    for part in data["parts"]:
+        assert list(part) == ["donor", "recipient", "verdict", "basis", "statement", "facts", "official", "claims"]
+        assert set(part["donor"]) == set(part["recipient"]) == {"code", "name"}
+        assert part["verdict"] in ("yes", "no", "not_found") and set(part["basis"]) <= {"official", "reported"}
+        for row in part["facts"] + part["official"]:
+            assert set(row["donor"]) == set(row["recipient"]) == {"code", "name"}
+        for fact in part["facts"]:
+            assert {"doc", "doc_id", "url", "quote", "start", "end"} <= set(fact["quotes"][0])
+    zhejiang = data["parts"][0]
+    assert zhejiang["donor"] == {"code": "330000", "name": "浙江省"} and zhejiang["basis"] == ["official"]
+
+
+def test_ask_as_of(example_store):
+    db = example_store.engine.url.database
+    now = run("ask", "苏州和铜仁是对口帮扶关系吗?", "--db", db).output
+    assert "答：苏州市：曾是（2013–2020年）" in now and "✔" in now
+    then = run("ask", "苏州和铜仁是对口帮扶关系吗?", "--db", db, "--as-of", "2018").output
+    assert "答：苏州市：是" in then

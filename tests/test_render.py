@@ -3,14 +3,38 @@ from duikou.answer.respond import Answer, Fact, Part
 
 
 def test_render_shows_question_answer_quotes_and_sources():
-    fact = Fact("江苏省", "青海省海南藏族自治州", "援青", 2010, 2,
+    jiangsu, hainan = {"code": "320000", "name": "江苏省"}, {"code": "632500", "name": "青海省海南藏族自治州"}
+    fact = Fact(jiangsu, hainan, "援青", 2010, None, 2,
                 [{"doc": "doc-1", "doc_id": "doc-1", "url": None, "quote": "江苏省对口支援海南州", "start": 0, "end": 10}])
     answer = Answer("江苏是青海的援建省份吗", "yes_no", "江苏省：是",
-                    [Part("江苏省", "yes", "是。", [fact])])
+                    [Part(jiangsu, {"code": "630000", "name": "青海省"}, "yes", ["reported"], "是。", [fact])])
     text = render_text(answer)
     assert text.startswith("问：江苏是青海的援建省份吗\n答：江苏省：是")
+    assert "✔ 江苏省 → 青海省  [本语料报道]" in text
     assert "江苏省 → 青海省海南藏族自治州（援青，2010年起；2 篇文档报道）" in text
     assert "「江苏省对口支援海南州」 — doc-1" in text
+
+
+def test_marks_follow_the_verdict_not_the_basis():
+    official = [{"programme": "援青", "donor": {"code": "330000", "name": "浙江省"},
+                 "recipient": {"code": "632800", "name": "青海省海西蒙古族藏族自治州"}, "since": 2010, "until": None,
+                 "active": True, "source": "某决定", "status": "confirmed"}]
+    zhejiang, qinghai = {"code": "330000", "name": "浙江省"}, {"code": "630000", "name": "青海省"}
+    parts = [Part(zhejiang, qinghai, "yes", ["official"], "浙江省：是。", official=official),
+             Part(zhejiang, qinghai, "no", ["official"], "浙江省：否。", official=official),
+             Part(zhejiang, qinghai, "not_found", [], "浙江省：未知。")]
+    lines = render_text(Answer("q", "yes_no", "s", parts)).splitlines()
+    marks = [line.split()[0] for line in lines if line.startswith(("✔", "✘", "?"))]
+    assert marks == ["✔", "✘", "?"]
+    assert "  · 官方安排：浙江省 → 青海省海西蒙古族藏族自治州（援青，2010年起） — 某决定" in lines
+
+
+def test_passages_are_shown_as_related_passages_not_a_verdict():
+    answer = Answer("q", "regions", "没有在问题中识别出地区，无法回答。", [],
+                    [{"doc": "s001", "doc_id": "s001", "url": "http://x", "text": "援青干部在共和县", "score": 3.2}])
+    text = render_text(answer)
+    assert "相关段落" in text and "「援青干部在共和县」 — s001 http://x" in text
+    assert "✔" not in text and "✘" not in text
 
 
 def test_values_are_written_as_reports_write_them():

@@ -105,12 +105,15 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
 
 
 @app.command()
-def ask(question: str, db: str | None = DbOption, json_output: bool = JsonOption) -> None:
-    """Answer a question in Chinese, with evidence and what the corpus does not show."""
+def ask(question: str, db: str | None = DbOption, json_output: bool = JsonOption,
+        as_of: int | None = typer.Option(None, "--as-of", metavar="YEAR",
+                                         help="answer for that year (ended arrangements in the past tense)")) -> None:
+    """Answer a question in Chinese: a verdict per donor and recipient (是 / 否 / 未知), whether it
+    rests on the official arrangement, on reports in the corpus or both, with the quotes."""
     from duikou.answer import ask as run_ask
     from duikou.answer.render import render_text
 
-    answer = run_ask(question, _store(db))
+    answer = run_ask(question, _store(db), as_of=as_of)
     if json_output:
         _print_json(answer.as_dict())
     else:
@@ -129,16 +132,61 @@ def pairings(donor: str | None = typer.Option(None, help="donor region name, e.g
     rows = store.pairing_rows(donor=_resolve(donor) if donor else None,
                               recipient=_resolve(recipient) if recipient else None, programme=programme)
     facts = _facts(rows)
-    if json_output:
-        from dataclasses import asdict
-        _print_json([asdict(f) for f in facts])
+    if json_output:  # flat rows: donor / recipient names with their codes beside them
+        _print_json([{"donor": f.donor["name"], "donor_code": f.donor["code"], "recipient": f.recipient["name"],
+                      "recipient_code": f.recipient["code"], "programme": f.programme, "since": f.since,
+                      "until": f.until, "documents": f.documents, "quotes": f.quotes} for f in facts])
         return
     for f in facts:
         since = f" since {f.since}" if f.since else ""
-        out.print(f"{f.donor} → {f.recipient}  [{f.programme}{since}]  {f.documents} document(s)", markup=False)
+        out.print(f"{f.donor['name']} → {f.recipient['name']}  [{f.programme}{since}]  {f.documents} document(s)",
+                  markup=False)
         for q in f.quotes[:1]:
             out.print(f"    「{q['quote'][:120]}」 — {q['doc']}", markup=False)
     out.print(f"{len(facts)} pairings")
+
+
+@app.command("registry")
+def registry_command(programme: str | None = typer.Option(None, help="援疆 援藏 援青 涉藏州县 东西部协作 灾后重建 对口合作 其他对口支援"),
+                     donor: str | None = typer.Option(None, help="donor region name, e.g. 江苏 (a province selects all inside it)"),
+                     recipient: str | None = typer.Option(None, help="recipient region name, e.g. 青海"),
+                     as_of: int | None = typer.Option(None, "--as-of", metavar="YEAR", help="only arrangements in force that year"),
+                     json_output: bool = JsonOption,
+                     csv_output: bool = typer.Option(False, "--csv", help="CSV output")) -> None:
+    """List the official arrangements shipped with duikou (not corpus evidence): since, until,
+    the decision that set them; rows not yet confirmed are marked."""
+    from duikou import registry
+
+    if json_output and csv_output:
+        err.print("[red]error:[/] give --json or --csv, not both")
+        raise typer.Exit(2)
+    if programme and programme not in registry.PROGRAMMES:
+        err.print(f"[red]error:[/] unknown programme {programme!r} ({' '.join(registry.PROGRAMMES)})")
+        raise typer.Exit(2)
+    try:
+        rows = registry.query(programme, donor, recipient, as_of)
+    except LookupError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}")
+        raise typer.Exit(2)
+    if json_output:
+        _print_json([registry.record(a, as_of) for a in rows])
+        return
+    if csv_output:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(registry.FLAT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for a in rows:
+            writer.writerow(registry.flat(a, as_of))
+        return
+    for a in rows:
+        r = registry.record(a, as_of)
+        years = f"{a.since or '?'}–{a.until}" if a.until else f"{a.since or '?'}–"
+        mark = "" if a.status == "confirmed" else "  [unconfirmed]"
+        out.print(f"{r['donor']['name']} → {r['recipient']['name']}  [{a.programme} {years}]{mark}\n    {a.source}",
+                  markup=False)
+    unconfirmed = sum(a.status != "confirmed" for a in rows)
+    out.print(f"{len(rows)} official arrangements ({unconfirmed} unconfirmed)")
 
 
 @app.command()
@@ -264,11 +312,17 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
                         out.print(f"    {label[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
     if "questions" in result:
         q = result["questions"]
-        out.print(f"questions: {q['correct']}/{q['total']} answered with support")
+        parts = q["parts"]
+        out.print(f"questions: {q['correct']}/{q['total']} correct ({q['accuracy']:.3f}); yes/no parts: "
+                  f"{parts['correct']}/{parts['total']} verdicts right"
+                  + (f" ({parts['accuracy']:.3f})" if parts["total"] else ""))
         if errors:
             for o in q["outcomes"]:
                 if not o["correct"]:
-                    out.print(f"    wrong: {o['q']} → {o['summary']}", markup=False)
+                    detail = "; ".join(f"{p['donor']}: gold {p['gold']}, got {'/'.join(p['got']) or 'no part'}"
+                                       for p in o.get("parts", []) if not p["correct"])
+                    out.print(f"    wrong: {o['q']} → {o['summary']}" + (f"  [{detail}]" if detail else ""),
+                              markup=False)
 
 
 def _eval_cv(pages: Path, pairings: Path | None, amounts: Path | None, k: int, errors: bool,

@@ -46,13 +46,21 @@ def _regions(mentions: list[Mention]) -> list[Region]:
     """Distinct regions, where a place written right before a place inside it (新疆克州)
     collapses to the inner one."""
     out: list[Region] = []
+    collapsed: set[str] = set()
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt and nxt.start == m.end and _inside(nxt.region, m.region):
+            collapsed.add(m.region.code or m.region.name)
             continue
         if all((r.code or r.name) != (m.region.code or m.region.name) for r in out):
             out.append(m.region)
-    return out
+    # 三峡库区重庆万州区: the zone word stands for 重庆 too, which 万州区 narrows
+    return [r for r in out if (r.code or r.name) not in collapsed or not any(_inside(o, r) for o in out)]
+
+
+def _drop_outer(regions: list[Region]) -> list[Region]:
+    """广东省……深圳市对口帮扶哪两个市: the question is about the place inside."""
+    return [r for r in regions if not any(_inside(o, r) for o in regions)]
 
 
 RECIPIENT_ROLE = re.compile(r"的(对口)?(援建|支援|帮扶|援助|协作|结对)\S{0,2}(方|省份|省市|城市|地区|单位|省|市)")
@@ -62,16 +70,38 @@ RELATION = re.compile(r"关系|之间|结对|是否.*对口|是不是.*对口")
 WH = re.compile(r"谁|哪|什么地方")
 
 
+def _registry_names(text: str) -> tuple[str, list[Mention]]:
+    """The registry's sides without a GB/T 2260 code (兵团 divisions, townships written with their
+    county, central enterprises), found literally; their places in the text are blanked so the
+    gazetteer does not read a piece of them (齐天镇 is not 天镇县)."""
+    from duikou import registry
+
+    found: list[Mention] = []
+    for name in registry.uncoded_names():
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            found.append(Mention(start, end, name, Region(None, name, name, "other"), 1.0, "registry-name"))
+            text = text[:start] + "＊" * len(name) + text[end:]
+            start = text.find(name, end)
+    return text, found
+
+
 def parse_question(question: str) -> ParsedQuestion:
     text, _ = clean_text(question.strip())
     masked = EVENT.sub(lambda m: "＊" * len(m.group()), text)
     verbs = list(VERB.finditer(masked))
+    masked, literal = _registry_names(masked)
     mentions = [
         m for m in default_gazetteer().find_mentions(masked)
         if not m.why.startswith("programme-word") and not any(v.start() < m.end and m.start < v.end() for v in verbs)
     ]
-    verb_at = verbs[0].start() if verbs else len(masked)
+    mentions = sorted(mentions + literal, key=lambda m: m.start)
     wh = WH.search(masked)
+    # the verb that governs the question word: the last one before it (广东省……对口帮扶粤东西北后,
+    # 深圳市对口帮扶哪两个市), else the first
+    before_wh = [v for v in verbs if wh and v.end() <= wh.start()]
+    verb_at = before_wh[-1].start() if before_wh else verbs[0].start() if verbs else len(masked)
     measure = next((v for k, v in MEASURE_WORDS.items() if k in masked), None)
     role = RECIPIENT_ROLE.search(masked)
     by_whom = BY_WHOM.search(masked)
@@ -100,6 +130,14 @@ def parse_question(question: str) -> ParsedQuestion:
         kind = "yes_no"
     else:
         kind = "regions"
+    if kind in ("aided_by", "who_aids"):
+        donors, recipients = _drop_outer(donors), _drop_outer(recipients)
+    if kind == "aided_by" and not recipients and len(donors) >= 2 and wh:
+        # 深圳市坪山区与赣州市哪个县: the place right before the question word bounds the answer
+        last = max((m for m in mentions if m.end <= wh.start()), key=lambda m: m.end, default=None)
+        if last is not None and last.end == wh.start() and last.region in donors[1:]:
+            recipients = [last.region]
+            donors = [r for r in donors if r != last.region]
     if kind == "yes_no" and not recipients and len(donors) == 2 and RELATION.search(masked):
         return ParsedQuestion(question, kind, donors[:1], donors[1:], measure, symmetric=True)
     return ParsedQuestion(question, kind, donors, recipients, measure)

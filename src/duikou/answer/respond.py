@@ -1,7 +1,12 @@
 """Answer a parsed question from the store and the reference registry.
 
-Every statement is either backed by quotes from the corpus, labelled as an official
-arrangement from the registry, or said plainly to be not found in the corpus.
+A question is answered in parts, one donor and one recipient each. A part's verdict is
+`yes` when the registry of official arrangements or the corpus supports the pairing, `no` when
+the registry lists the recipient's official donors (for the programme the question implies) and
+the donor is not among them, `not_found` when neither says anything. Its basis says where the
+verdict comes from: `official` (a registry row and the decision that set it), `reported` (quotes
+from the corpus), or both; the statement says both in plain Chinese, and never passes an
+official row off as corpus evidence. See docs/ask-json.md for the JSON contract.
 """
 
 from __future__ import annotations
@@ -18,32 +23,52 @@ from duikou.models import Region
 from duikou.store import Store
 from duikou.store.database import region_prefix
 
+# Words that name a programme outright; region words only imply one (PROGRAMME_PROVINCE).
 PROGRAMME_HINTS = {
-    "援疆": "援疆", "新疆": "援疆", "援藏": "援藏", "西藏": "援藏", "援青": "援青",
+    "援疆": "援疆", "援藏": "援藏", "援青": "援青", "涉藏": "涉藏州县",
     "地震": "灾后重建", "灾后": "灾后重建", "东西部": "东西部协作", "扶贫协作": "东西部协作", "对口合作": "对口合作",
+    "三峡": "其他对口支援", "南水北调": "其他对口支援", "皖北": "其他对口支援",
 }
-MAX_QUOTES = 3
+REGION_HINTS = {"新疆": "援疆", "西藏": "援藏"}
 PROGRAMME_PROVINCE = {"援疆": "65", "援藏": "54", "援青": "63"}
+PROVINCE_PROGRAMME = {"65": "援疆", "54": "援藏", "63": "援青"}
+# a programme named in the question also admits these registry programmes
+PROGRAMME_FAMILY = {"援藏": {"援藏", "涉藏州县"}, "涉藏州县": {"援藏", "涉藏州县"}}
+VERB = {"东西部协作": "对口帮扶", "灾后重建": "对口援建", "对口合作": "对口合作"}
+MAX_QUOTES = 3
+MAX_OFFICIAL_IN_STATEMENT = 3
+MARK_WORDS = {"yes": "是", "no": "否", "not_found": "未知"}
 
 
 @dataclass
 class Fact:
-    donor: str
-    recipient: str
+    """A pairing the corpus reports; donor and recipient as {"code", "name"}."""
+    donor: dict[str, Any]
+    recipient: dict[str, Any]
     programme: str
     since: int | None
+    until: int | None
     documents: int  # distinct documents, reprints counted once
     quotes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class Part:
-    subject: str
-    verdict: str  # yes | no_evidence | official_only | found | not_found
+    """One donor and one recipient (either may be {"code": None, "name": None} when the question
+    leaves it open), the verdict, its basis and the evidence behind it."""
+    donor: dict[str, Any]
+    recipient: dict[str, Any]
+    verdict: str  # yes | no | not_found (amount questions: found | not_found)
+    basis: list[str]
     statement: str
     facts: list[Fact] = field(default_factory=list)
     official: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        """The side the part is about, for display: the donor, else the recipient."""
+        return self.donor.get("name") or self.recipient.get("name") or ""
 
 
 @dataclass
@@ -52,10 +77,22 @@ class Answer:
     kind: str
     summary: str
     parts: list[Part] = field(default_factory=list)
+    passages: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+NOBODY: dict[str, Any] = {"code": None, "name": None}
+
+
+def side_of(region: Region | None) -> dict[str, Any]:
+    if region is None:
+        return dict(NOBODY)
+    return {"code": region.code, "name": region.full_name}
+
+
+# ---- corpus facts ---------------------------------------------------------------------------------
 
 def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -70,8 +107,9 @@ def _facts(rows: list[dict[str, Any]]) -> list[Fact]:
              "start": r["start"], "end": r["end"]}
             for r in list(clusters.values())[:MAX_QUOTES]
         ]
-        facts.append(Fact(first["donor_full"], first["recipient_full"], first["programme"], first["since"],
-                          len(clusters), quotes))
+        facts.append(Fact({"code": first["donor_code"], "name": first["donor_full"]},
+                          {"code": first["recipient_code"], "name": first["recipient_full"]},
+                          first["programme"], first["since"], first.get("until"), len(clusters), quotes))
     return sorted(facts, key=lambda f: -f.documents)
 
 
@@ -99,105 +137,342 @@ def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _official(arrangements: list[registry.Arrangement]) -> list[dict[str, Any]]:
-    return [asdict(a) for a in arrangements]
+def _prefixes(regions: list[Region]) -> list[str] | None:
+    coded = [region_prefix(r) for r in regions if r.code]
+    return coded or None
 
 
-def _official_note(official: list[dict[str, Any]]) -> str:
-    """Registry rows, labelled so they are never taken for corpus evidence."""
-    if not official:
-        return ""
-    return "【官方安排，非本语料证据】" + "；".join(
-        f"{a['donor']} → {a['recipient']}（{a['programme']}，{a['since']}年起）" for a in official) + "。"
+def _named(row: dict[str, Any], role: str, regions: list[Region]) -> bool:
+    """Does the row's donor/recipient fall under one of the regions (code prefix, or the name for
+    a side without a code)?"""
+    code, name, full = row[f"{role}_code"], row[role], row[f"{role}_full"]
+    for r in regions:
+        if r.code and code and code.startswith(region_prefix(r)):
+            return True
+        if not r.code and r.name in (name, full):
+            return True
+    return False
 
+
+def _pairing_rows(store: Store, donors: list[Region] | None, recipients: list[Region] | None,
+                  programme: str | None = None) -> list[dict[str, Any]]:
+    """store.pairing_rows for regions, including sides without a code (matched by name)."""
+    uncoded = any(not r.code for r in (donors or []) + (recipients or []))
+    rows = store.pairing_rows(donor=None if uncoded else _prefixes(donors or []),
+                              recipient=None if uncoded else _prefixes(recipients or []), programme=programme)
+    if uncoded:
+        rows = [r for r in rows if (not donors or _named(r, "donor", donors))
+                and (not recipients or _named(r, "recipient", recipients))]
+    return rows
+
+
+def _in_time(facts: list[Fact], as_of: int | None) -> list[Fact]:
+    return [f for f in facts if as_of is None or f.since is None or f.since <= as_of]
+
+
+# ---- registry -------------------------------------------------------------------------------------
+
+def _side_filter(regions: list[Region] | None) -> list[str] | None:
+    if not regions:
+        return None
+    return [region_prefix(r) if r.code else r.name for r in regions]
+
+
+def _official_rows(donors: list[Region] | None, recipients: list[Region] | None,
+                   programmes: set[str] | None = None) -> list[registry.Arrangement]:
+    rows = registry.query(donor=_side_filter(donors), recipient=_side_filter(recipients))
+    return [a for a in rows if not programmes or a.programme in programmes]
+
+
+def _top_level(rows: list[registry.Arrangement]) -> list[registry.Arrangement]:
+    """Drop a row whose recipient lies inside the recipient of another row of the same donor and
+    programme (浙江省 → 海西州 says it; 浙江省 → 乌兰县 adds nothing to a summary)."""
+    def inside(inner: str, outer: str) -> bool:
+        if not inner or not outer or inner == outer:
+            return False
+        prefix = outer[:2] if outer.endswith("0000") else outer[:4] if outer.endswith("00") else outer
+        return inner.startswith(prefix)
+
+    out = []
+    for a in rows:
+        if any(b is not a and b.donor_code == a.donor_code and b.donor == a.donor and b.programme == a.programme
+               and inside(a.recipient_code, b.recipient_code) for b in rows):
+            continue
+        out.append(a)
+    return out
+
+
+def _years(a: registry.Arrangement) -> str:
+    if a.since and a.until:
+        return f"{a.since}–{a.until}年"
+    if a.since:
+        return f"{a.since}年起"
+    if a.until:
+        return f"至{a.until}年"
+    return "年份未记录"
+
+
+def _official_phrase(a: registry.Arrangement) -> str:
+    unconfirmed = "，未经核实" if a.status != "confirmed" else ""
+    return f"{a.donor}{VERB.get(a.programme, '对口支援')}{a.recipient}（{a.programme}），{_years(a)}{unconfirmed}"
+
+
+def _short(name: str | None) -> str:
+    return name or "?"
+
+
+# ---- programme of a question ----------------------------------------------------------------------
 
 def _programme_hint(question: str) -> str | None:
+    """A programme the question names outright (援疆, 地震, 东西部 …)."""
     return next((p for word, p in PROGRAMME_HINTS.items() if word in question), None)
 
 
-def _names(regions: list[Region]) -> str:
-    return "、".join(r.full_name for r in regions)
+def _implied_programme(question: str) -> str | None:
+    return _programme_hint(question) or next((p for w, p in REGION_HINTS.items() if w in question), None)
+
+
+def _family(programme: str | None) -> set[str] | None:
+    if not programme:
+        return None
+    return PROGRAMME_FAMILY.get(programme, {programme})
+
+
+# ---- yes / no -------------------------------------------------------------------------------------
+
+def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | None,
+          as_of: int | None) -> Part:
+    explicit = _programme_hint(q.text)
+    programmes = _family(explicit)
+    recipients = [recipient] if recipient else None
+    # the corpus: filtered by programme only when the question names no recipient
+    rows = _pairing_rows(store, [donor], recipients, programme=explicit if not recipient else None)
+    official = _official_rows([donor], recipients, programmes)
+    if q.symmetric and recipient:  # the other way round counts too
+        rows += _pairing_rows(store, recipients, [donor])
+        official += _official_rows(recipients, [donor], programmes)
+    facts = _in_time(_facts(rows), as_of)
+    implied = explicit or (_recipient_programme(q, recipient) if recipient else None)
+    official = _ordered(official, donor, implied)
+    started = [a for a in official if registry.started(a, as_of)]
+    later = [a for a in official if not registry.started(a, as_of)]
+    current = [a for a in started if registry.active(a, as_of)]
+    if not current and facts and started:  # a report from after the official end keeps it current
+        last = max(a.until or 0 for a in started)
+        if any(f.since and f.since > last for f in facts):
+            current = started
+
+    target = recipient.full_name if recipient else (f"{explicit}受援地" if explicit else "任何地区")
+    who = donor.name
+    basis = (["official"] if started else []) + (["reported"] if facts else [])
+    shown = _headline(current or started, donor)
+
+    if started or facts:
+        verdict = "yes"
+        if started and not current:
+            head = "曾是"
+        else:
+            head = "是"
+        bits = []
+        if started:
+            label = "官方安排" if current else "官方安排，已结束"
+            more = f"等{len(shown)}项" if len(shown) > MAX_OFFICIAL_IN_STATEMENT else ""
+            bits.append(f"{head}（{label}：" + "；".join(_official_phrase(a) for a in shown[:MAX_OFFICIAL_IN_STATEMENT])
+                        + more + "）")
+        else:
+            bits.append(head)
+        if facts:
+            docs = sorted({qt["doc"] for f in facts for qt in f.quotes})
+            bits.append(f"本语料有报道：" + "；".join(_fact_line(f) for f in facts[:3])
+                        + f"（{len(docs)} 篇文档：{'、'.join(docs[:5])}）")
+        else:
+            bits.append("本语料没有报道")
+        if not started and facts:
+            listed = _recipient_donors(q, recipient, explicit)
+            if listed:
+                bits.append("官方安排表中没有这一对")
+        statement = f"{who}：" + "；".join(bits) + "。"
+        return Part(side_of(donor), _target_side(recipient, explicit), verdict, basis, statement, facts,
+                    [registry.record(a, as_of) for a in (current or started)])
+
+    # neither the registry nor the corpus supports the pairing: does the registry list the
+    # recipient's official donors, so that this donor's absence means no?
+    listed = _recipient_donors(q, recipient, explicit)
+    if later:
+        statement = (f"{who}：否（{as_of}年时还没有这一安排；官方安排：" + "；".join(
+            _official_phrase(a) for a in _headline(later, donor)[:MAX_OFFICIAL_IN_STATEMENT]) + "）；本语料没有报道。")
+        return Part(side_of(donor), _target_side(recipient, explicit), "no", ["official"], statement, [],
+                    [registry.record(a, as_of) for a in later])
+    if listed:
+        names = [registry.side(a.donor_code, a.donor)["name"] for a in listed]
+        donors = sorted(set(names), key=names.index)
+        programme_word = next(iter({a.programme for a in listed})) if len({a.programme for a in listed}) == 1 else ""
+        whose = f"{recipient.name}的{programme_word}" if recipient else (explicit or "")
+        statement = (f"{who}：否（官方安排中{whose}对口支援方是："
+                     f"{'、'.join(donors[:8])}{'等' if len(donors) > 8 else ''}，没有{who}）；本语料也没有报道。")
+        return Part(side_of(donor), _target_side(recipient, explicit), "no", ["official"], statement, [],
+                    [registry.record(a, as_of) for a in _top_level(listed)])
+    if recipient is not None and recipient.level == "province" and recipient.code \
+            and not _official_rows(None, [recipient]) and not _pairing_rows(store, None, [recipient]):
+        # the registry holds every national programme down to prefectures: a province that is in
+        # none of them as a recipient is assisted by nobody
+        statement = (f"{who}：否（官方安排表中{recipient.name}不是任何对口支援、协作项目的受援方）；"
+                     f"本语料也没有报道。")
+        return Part(side_of(donor), side_of(recipient), "no", ["official"], statement)
+    statement = f"{who}：未知（官方安排表中没有{target}的援助方记录；本语料也没有报道）。"
+    return Part(side_of(donor), _target_side(recipient, explicit), "not_found", [], statement)
+
+
+def _target_side(recipient: Region | None, programme: str | None) -> dict[str, Any]:
+    if recipient:
+        return side_of(recipient)
+    return {"code": None, "name": f"{programme}受援地" if programme else None}
+
+
+def _recipient_programme(q: ParsedQuestion, recipient: Region) -> str | None:
+    """The programme a question implies for its recipient: named outright, else a region word
+    (新疆 → 援疆), else for a province its frontier programme (青海 → 援青)."""
+    return _implied_programme(q.text) or (
+        PROVINCE_PROGRAMME.get((recipient.code or "")[:2]) if recipient.level == "province" else None)
+
+
+def _recipient_donors(q: ParsedQuestion, recipient: Region | None, explicit: str | None) -> list[registry.Arrangement]:
+    """The registry's official donors of the recipient for the programme the question implies
+    (named outright, else the recipient's province: 青海 → 援青); with no recipient, every
+    donor of the programme named."""
+    if recipient is None:
+        return registry.query(programme=explicit) if explicit else []
+    return _official_rows(None, [recipient], _family(explicit or _recipient_programme(q, recipient)))
+
+
+def _ordered(rows: list[registry.Arrangement], donor: Region, programme: str | None) -> list[registry.Arrangement]:
+    """The asked donor's own rows before those of places inside it, the implied programme first,
+    larger recipients first, older first."""
+    def key(a: registry.Arrangement) -> tuple:
+        own = a.donor_code == (donor.code or "") and (donor.code or a.donor == donor.name)
+        level = (0 if a.recipient_code.endswith("0000") else 1 if a.recipient_code.endswith("00") else 2) \
+            if a.recipient_code else 3
+        return (not own, programme is not None and a.programme not in _family(programme), level, a.since or 0)
+    return sorted(rows, key=key)
+
+
+def _headline(rows: list[registry.Arrangement], donor: Region) -> list[registry.Arrangement]:
+    """The rows a statement names: the donor's own when it has any, without rows inside them."""
+    own = [a for a in rows if a.donor_code == (donor.code or "") and (donor.code or a.donor == donor.name)]
+    return _top_level(own or rows)
 
 
 def _fact_line(f: Fact) -> str:
     since = f"，{f.since}年起" if f.since else ""
-    return f"{f.donor} → {f.recipient}（{f.programme}{since}）"
+    return f"{f.donor['name']} → {f.recipient['name']}（{f.programme}{since}）"
 
 
-def _yes_no(q: ParsedQuestion, store: Store) -> Answer:
-    programme = _programme_hint(q.text) if not q.recipients else None
-    rprefix = [region_prefix(r) for r in q.recipients] or None
-    parts = []
-    for donor in q.donors or []:
-        rows = store.pairing_rows(donor=[region_prefix(donor)], recipient=rprefix, programme=programme)
-        official = _official(registry.find([region_prefix(donor)], rprefix))
-        if q.symmetric:  # the other way round counts too
-            back = [region_prefix(donor)]
-            rows += store.pairing_rows(donor=rprefix, recipient=back, programme=programme)
-            official += _official(registry.find(rprefix, back))
-        facts = _facts(rows)
-        target = _names(q.recipients) or (f"{programme}对口地区" if programme else "任何地区")
-        if facts:
-            statement = f"是。本语料支持{donor.full_name}援助{target}：" + "；".join(_fact_line(f) for f in facts[:5]) + "。"
-            verdict = "yes"
-        else:
-            elsewhere = _facts(store.pairing_rows(donor=[region_prefix(donor)]))
-            statement = f"本语料未显示{donor.full_name}援助{target}。"
-            if elsewhere:
-                statement += "语料中" + donor.full_name + "的对口关系只有：" + "；".join(_fact_line(f) for f in elsewhere[:5]) + "。"
-            else:
-                statement += f"语料中没有{donor.full_name}作为援助方的记录。"
-            verdict = "official_only" if official else "no_evidence"
-            facts = elsewhere[:5]
-        if official:
-            statement += _official_note(official)
-        elif programme and verdict != "yes" and any(a.programme == programme for a in registry.arrangements()):
-            sources = sorted({a.source.split(";")[0] for a in registry.arrangements() if a.programme == programme})
-            statement += f"【官方安排，非本语料证据】{'、'.join(sources)}中也没有{donor.full_name}。"
-        parts.append(Part(donor.full_name, verdict, statement, facts, official))
+def _namesakes(region: Region) -> list[Region]:
+    """Other divisions of the same name and level (市中区 is in 济南, 枣庄, 乐山, 内江)."""
+    from duikou.regions import default_gazetteer
+
+    return [r for r in default_gazetteer().lookup(region.name)
+            if r.code != region.code and r.level == region.level and r.name == region.name]
+
+
+def _disambiguate(donor: Region, recipient: Region | None) -> tuple[Region, Region | None]:
+    """When the pair as read has no official row but a namesake of either side has one, the
+    question means the namesake: the registry is the prior for a name the question leaves open."""
+    if recipient is None or not donor.code or not recipient.code or _official_rows([donor], [recipient]):
+        return donor, recipient
+    for d in [donor] + _namesakes(donor):
+        for r in [recipient] + _namesakes(recipient):
+            if (d, r) != (donor, recipient) and _official_rows([d], [r]):
+                return d, r
+    return donor, recipient
+
+
+def _yes_no(q: ParsedQuestion, store: Store, as_of: int | None) -> Answer:
     if not q.donors:
         return Answer(q.text, q.kind, "没有在问题中识别出援助方地区，无法回答。", [])
-    summary = "；".join(f"{p.subject}：{'是' if p.verdict == 'yes' else '本语料未显示'}" for p in parts)
+    pairs = [_disambiguate(d, r) for d in q.donors for r in (q.recipients or [None])]
+    parts = [_part(q, store, d, r, as_of) for d, r in pairs]
+    several = len(q.recipients) > 1
+
+    def word(p: Part) -> str:
+        if p.verdict == "yes" and p.statement.split("：", 1)[1].startswith("曾是"):
+            spans = sorted({f"{o['since'] or '?'}–{o['until']}年" for o in p.official if o.get("until")})
+            return f"曾是（{'、'.join(spans[:2])}）" if spans else "曾是"
+        return MARK_WORDS[p.verdict]
+
+    summary = "；".join(f"{d.name}{' → ' + r.name if several and r else ''}：{word(p)}"
+                       for (d, r), p in zip(pairs, parts))
     return Answer(q.text, q.kind, summary, parts)
 
 
-def _who(q: ParsedQuestion, store: Store, aids: bool) -> Answer:
-    """who_aids: who assists the recipients; aided_by: whom the donors assist."""
+# ---- who assists X / whom X assists ---------------------------------------------------------------
+
+def _who(q: ParsedQuestion, store: Store, aids: bool, as_of: int | None) -> Answer:
+    """who_aids: who assists the recipients; aided_by: whom the donors assist. One part per pair
+    found (the asked region on its side, each counterpart on the other), corpus pairs first."""
     anchors = q.recipients if aids else q.donors
     if not anchors:
         return Answer(q.text, q.kind, "没有在问题中识别出地区，无法回答。", [])
-    parts, corpus_statements = [], []
     programme = _programme_hint(q.text)
+    parts: list[Part] = []
+    sentences = []
     for anchor in anchors:
-        prefix = [region_prefix(anchor)]
-        others = [region_prefix(r) for r in (q.donors if aids else q.recipients)] or None
+        others = (q.donors if aids else q.recipients) or None
         if aids:
-            rows = store.pairing_rows(recipient=prefix, donor=others, programme=programme)
-            official = _official(registry.find(others, prefix))
+            rows = _pairing_rows(store, others, [anchor], programme)
+            official = _official_rows(others, [anchor], _family(programme))
         else:
-            rows = store.pairing_rows(donor=prefix, recipient=others, programme=programme)
-            official = _official(registry.find(prefix, others))
-        if programme:
-            official = [a for a in official if a["programme"] == programme]
-        facts = _facts(rows)
-        names = sorted({f.donor if aids else f.recipient for f in facts}, key=lambda n: -sum(
-            f.documents for f in facts if (f.donor if aids else f.recipient) == n))
-        if facts:
-            statement = f"本语料中{anchor.full_name}的{'援助方' if aids else '受援地'}：" + "、".join(names) + "。"
-            verdict = "found"
+            rows = _pairing_rows(store, [anchor], others, programme)
+            official = _official_rows([anchor], others, _family(programme))
+        official = [a for a in official if registry.started(a, as_of)]
+        facts = _in_time(_facts(rows), as_of)
+        role = "donor" if aids else "recipient"
+        groups: dict[str, dict[str, Any]] = {}
+        for f in facts:
+            other = getattr(f, role)
+            g = groups.setdefault(other["code"] or other["name"], {"side": other, "facts": [], "official": []})
+            g["facts"].append(f)
+        for a in _top_level(official):
+            other = registry.side(a.donor_code, a.donor) if aids else registry.side(a.recipient_code, a.recipient)
+            g = groups.setdefault(other["code"] or other["name"], {"side": other, "facts": [], "official": []})
+            g["official"].append(a)
+        reported = [g["side"]["name"] for g in groups.values() if g["facts"]]
+        official_only = [g["side"]["name"] for g in groups.values() if not g["facts"]]
+        if reported:
+            sentence = f"本语料中{anchor.full_name}的{'援助方' if aids else '受援地'}：" + "、".join(reported) + "。"
         else:
-            statement = f"本语料未显示{'谁援助' if aids else ''}{anchor.full_name}{'' if aids else '援助哪里'}。"
-            verdict = "official_only" if official else "not_found"
-        corpus_statements.append(statement)
-        parts.append(Part(anchor.full_name, verdict, statement + _official_note(official), facts, official))
-    return Answer(q.text, q.kind, " ".join(corpus_statements), parts)
+            sentence = f"本语料未显示{'谁援助' if aids else ''}{anchor.full_name}{'' if aids else '援助哪里'}。"
+        if official_only:
+            sentence += "官方安排" + ("中另有" if reported else "：") + "、".join(official_only[:10]) + (
+                "等" if len(official_only) > 10 else "") + "。"
+        sentences.append(sentence)
+        if not groups:
+            parts.append(Part(side_of(anchor) if not aids else dict(NOBODY),
+                              side_of(anchor) if aids else dict(NOBODY), "not_found", [], sentence))
+            continue
+        for g in sorted(groups.values(), key=lambda g: -sum(f.documents for f in g["facts"])):
+            basis = (["official"] if g["official"] else []) + (["reported"] if g["facts"] else [])
+            ended = g["official"] and not g["facts"] and not any(registry.active(a, as_of) for a in g["official"])
+            bits = []
+            if g["official"]:
+                bits.append(("官方安排，已结束：" if ended else "官方安排：")
+                            + "；".join(_official_phrase(a) for a in g["official"][:MAX_OFFICIAL_IN_STATEMENT]))
+            bits.append(("本语料有报道：" + "；".join(_fact_line(f) for f in g["facts"][:3])) if g["facts"]
+                        else "本语料没有报道")
+            statement = f"{g['side']['name']}：{'曾是' if ended else '是'}（" + "；".join(bits) + "）。"
+            donor, recipient = (g["side"], side_of(anchor)) if aids else (side_of(anchor), g["side"])
+            parts.append(Part(donor, recipient, "yes", basis, statement, g["facts"],
+                              [registry.record(a, as_of) for a in g["official"]]))
+    return Answer(q.text, q.kind, " ".join(sentences), parts)
 
+
+# ---- figures --------------------------------------------------------------------------------------
 
 def _amount(q: ParsedQuestion, store: Store) -> Answer:
     """Figures about the regions asked for, best match first: both sides named, the measure
     asked for, the period asked for, a cumulative figure when the question says 累计."""
-    subjects = [region_prefix(r) for r in q.donors]
-    objects = [region_prefix(r) for r in q.recipients]
+    subjects = [region_prefix(r) for r in q.donors if r.code]
+    objects = [region_prefix(r) for r in q.recipients if r.code]
     rows = store.claim_rows(subject=subjects or None) if subjects else []
     rows += store.claim_rows(object_=objects or None) if objects else []
     if subjects and objects:  # figures in documents that state this very pairing
@@ -205,7 +480,7 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
         rows += store.claim_rows(doc_ids=documents)
     year = re.search(r"(?:19|20)\d{2}", q.text)
     cumulative = "累计" in q.text
-    programme = _programme_hint(q.text)
+    programme = _implied_programme(q.text)
     programme_word = next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")), None)
     programme_province = PROGRAMME_PROVINCE.get(programme or "")
 
@@ -232,19 +507,23 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
     ranked = [r for r in best.values() if score(r) > 0][:8]
     claims = [
         {"measure": r["measure"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
-         "period": r["period"], "subject": r["subject"], "object": r["object"],
-         "doc": r["source_id"], "quote": r["quote"].strip()}
+         "period": r["period"], "subject": {"code": r["subject_code"], "name": r["subject"]},
+         "object": {"code": r["object_code"], "name": r["object"]},
+         "doc": r["source_id"], "doc_id": r["doc_id"], "url": r["url"], "quote": r["quote"].strip(),
+         "start": r["start"], "end": r["end"]}
         for r in ranked
     ]
-    who = _names(q.donors + q.recipients) or "问题中的地区"
+    who = "、".join(r.full_name for r in q.donors + q.recipients) or "问题中的地区"
+    donor = side_of(q.donors[0]) if q.donors else dict(NOBODY)
+    recipient = side_of(q.recipients[0]) if q.recipients else dict(NOBODY)
     if claims:
         first = claims[0]
-        summary = (f"本语料中最相关的数字：{_format_value(first)}（{first['measure']}，"
+        summary = (f"本语料中最相关的数字：{format_value(first['value'], first['unit'])}（{first['measure']}，"
                    f"{format_period(first['period'])}，{first['doc']}）；共 {len(claims)} 条相关数字。")
-        part = Part(who, "found", summary, claims=claims)
+        part = Part(donor, recipient, "found", ["reported"], summary, claims=claims)
     else:
         summary = f"本语料未找到{who}的相关金额或数量。"
-        part = Part(who, "not_found", summary)
+        part = Part(donor, recipient, "not_found", [], summary)
     return Answer(q.text, q.kind, summary, [part])
 
 
@@ -268,24 +547,36 @@ def format_period(period: str | None) -> str:
     return f"{period}年" if period.isdigit() else period
 
 
-def _format_value(claim: dict[str, Any]) -> str:
-    return format_value(claim["value"], claim["unit"])
+# ---- passages fallback ----------------------------------------------------------------------------
+
+def _passages(store: Store, question: str, k: int = 5) -> list[dict[str, Any]]:
+    """Related passages (BM25) when the question cannot be answered as a verdict; [] when the
+    search module is not installed or fails."""
+    try:
+        from duikou.answer.passages import related_passages
+    except ImportError:
+        return []
+    try:
+        return list(related_passages(store, question, k=k))
+    except Exception:  # the fallback must never break an answer
+        return []
 
 
-def ask(question: str, store: Store) -> Answer:
+def ask(question: str, store: Store, as_of: int | None = None) -> Answer:
+    """Answer a question in Chinese. as_of: the year the answer is about (default: now)."""
     q = parse_question(question)
-    if q.kind == "yes_no":
-        return _yes_no(q, store)
-    if q.kind == "who_aids":
-        return _who(q, store, aids=True)
-    if q.kind == "aided_by":
-        return _who(q, store, aids=False)
-    if q.kind == "amount":
-        return _amount(q, store)
-    if q.donors and q.recipients:
-        return _yes_no(q, store)
-    if q.recipients:
-        return _who(q, store, aids=True)
-    if q.donors:
-        return _who(q, store, aids=False)
-    return Answer(question, q.kind, "没有在问题中识别出地区，无法回答。", [])
+    if q.kind == "yes_no" or (q.kind == "regions" and q.donors and q.recipients):
+        answer = _yes_no(q, store, as_of)
+    elif q.kind == "who_aids" or (q.kind == "regions" and q.recipients):
+        answer = _who(q, store, True, as_of)
+    elif q.kind == "aided_by" or (q.kind == "regions" and q.donors):
+        answer = _who(q, store, False, as_of)
+    elif q.kind == "amount":
+        answer = _amount(q, store)
+    else:
+        answer = Answer(question, q.kind, "没有在问题中识别出地区，无法回答。", [])
+    if not answer.parts or all(p.verdict == "not_found" for p in answer.parts):
+        answer.passages = _passages(store, question)
+        if answer.passages:
+            answer.summary += f"（另有 {len(answer.passages)} 个相关段落，仅供参考，不是判断。）"
+    return answer

@@ -38,12 +38,33 @@ YES = re.compile(r"^(都)?是|^[^。;；]{0,8}[:：]是")
 NO = re.compile(r"^(都)?(否|不是)|不支持")
 
 
+def _part_subject(part: dict[str, Any]) -> str:
+    return (part.get("donor") or {}).get("name") or part.get("subject") or ""
+
+
+def _donor_matches(gold_donor: str, part: dict[str, Any]) -> bool:
+    """Does the part's donor ({"code","name"}, the name with its parents) denote the gold donor
+    (a full name such as 珠海市 or 江苏省)?"""
+    name = _part_subject(part)
+    return name == gold_donor or name.endswith(gold_donor)
+
+
+def score_verdicts(verdicts: dict[str, str], answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per gold donor: right when the answer has a part for that donor and every such part's
+    verdict equals the gold verdict."""
+    rows = []
+    for donor, gold in verdicts.items():
+        got = [p["verdict"] for p in answer["parts"] if _donor_matches(donor, p)]
+        rows.append({"donor": donor, "gold": gold, "got": got, "correct": bool(got) and all(v == gold for v in got)})
+    return rows
+
+
 def _yes_no_agrees(gold: str, answer: dict[str, Any]) -> bool:
-    """Per asked region when the gold answer speaks of each ("江苏:是…浙江:本语料不支持"),
-    otherwise the overall yes or no."""
+    """For questions without gold "verdicts": per asked region when the gold answer speaks of each
+    ("江苏:是…浙江:本语料不支持"), otherwise the overall yes or no."""
     overall_yes = bool(YES.search(gold)) and not NO.match(gold)
     for part in answer["parts"]:
-        short = re.sub(r"(省|市|自治区|维吾尔|回族|壮族)+$", "", part["subject"])
+        short = re.sub(r"(省|市|自治区|维吾尔|回族|壮族)+$", "", _part_subject(part))
         m = re.search(re.escape(short) + r"[:：]([^。]*)", gold)
         expected = (not NO.search(m.group(1)) and m.group(1).startswith("是")) if m else overall_yes
         if (part["verdict"] == "yes") != expected:
@@ -100,11 +121,21 @@ def _evaluate(store: Store, pages: str | Path, pairings: str | Path | None, amou
             outcomes = []
             for q in rows:
                 answer = ask(q["q"], store).as_dict()
-                outcomes.append({"q": q["q"], "type": q["type"], "correct": _question_correct(q, answer),
-                                 "summary": answer["summary"]})
+                outcome = {"q": q["q"], "type": q["type"], "summary": answer["summary"]}
+                if q["type"] == "yes_no" and q.get("verdicts"):
+                    outcome["parts"] = score_verdicts(q["verdicts"], answer)
+                    outcome["correct"] = all(p["correct"] for p in outcome["parts"])
+                else:
+                    outcome["correct"] = _question_correct(q, answer)
+                outcomes.append(outcome)
             right = sum(o["correct"] for o in outcomes)
+            parts = [p for o in outcomes for p in o.get("parts", [])]
+            parts_right = sum(p["correct"] for p in parts)
             result["questions"] = {"accuracy": right / len(rows) if rows else None, "total": len(rows),
-                                   "correct": right, "outcomes": outcomes}
+                                   "correct": right,
+                                   "parts": {"accuracy": parts_right / len(parts) if parts else None,
+                                             "total": len(parts), "correct": parts_right},
+                                   "outcomes": outcomes}
     finally:
         store.engine.dispose()
     return result
