@@ -137,5 +137,6 @@ def test_a_reprinted_paragraph_is_one_passage_with_several_sources(store):
     assert counts["passage_sources"] > counts["passages"]  # the shared paragraph is one passage
     rows = store.pairing_rows(donor=["32"], recipient=["6325"])
     assert {r["doc_id"] for r in rows} == {"site-a", "site-b"}
-    (fact,) = [f for f in _facts(rows) if f.recipient == "青海省海南藏族自治州"]
+    (fact,) = [f for f in _facts(rows) if (f.recipient["name"] if isinstance(f.recipient, dict) else f.recipient)
+               == "青海省海南藏族自治州"]
     assert fact.documents == 1  # one independent source, quoted by two sites
