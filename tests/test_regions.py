@@ -201,3 +201,11 @@ def test_lone_surrogate_keeps_offsets() -> None:
     found = default_gazetteer().find_mentions(text)
     assert [m.surface for m in found] == ["江苏省", "伊犁州", "青川县", "竹园镇"]
     assert all(text[m.start:m.end] == m.surface for m in found)
+
+
+def test_township_before_a_village_is_marked() -> None:
+    gaz = default_gazetteer()
+    town = [m for m in gaz.find_mentions("连云港市援建岐山县蒲村镇双桥村道路项目。") if m.region.level == "township"]
+    assert town and town[0].why.endswith("a village follows (双桥村)") and town[0].score < 0.9
+    party = [m for m in gaz.find_mentions("杭州市对口援建青川的竹园镇。") if m.region.level == "township"]
+    assert party and "village" not in party[0].why and party[0].score == 0.9

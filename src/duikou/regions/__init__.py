@@ -22,7 +22,9 @@ Mention.why starts with how the name matched, then "; "-separated reasons when c
                               sibling counties or before 三县/两区 (和田 -> 和田县)
     zone; <word> of <city>    a zone written right after its city (常州经开区, 无锡市新区管委会; code None)
     township; <reason>        a 乡/镇/街道 inside its county's context (竹园镇 after 青川; code None,
-                              level "township", full_name 四川省广元市青川县竹园镇)
+                              level "township", full_name 四川省广元市青川县竹园镇); "; a village
+                              follows (双桥村)" and score 0.6 when it only locates a project in a
+                              village (援建岐山县蒲村镇双桥村道路: the corpus labels the county)
     xpcc / xpcc-short         XPCC division (兵团第四师 / 四师; code None, level "other")
     abbrev:<pair>             one character of a pair compound (苏 in abbrev:苏陕); span = 1 char
     programme-word:<援X>      the X of a programme word (疆 in programme-word:援疆); span = 1 char

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from duikou.regions.gazetteer import Gazetteer, Unit
 
 SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
+VILLAGE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|社区)(?![民委级庄])")
 SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 LOOKBACK = 60  # chars before a township in which its county may be named (the previous clause)
 #: generic zone words written right after a city; value = the expansion used in the name
@@ -144,7 +145,11 @@ class LocalUnits:
             if picked is None:
                 continue
             key, why = picked
-            found.append(Mention(s, e, name, self._township_region(key, name), 0.9, f"township; {why}"))
+            village = VILLAGE_AFTER.match(text, e)
+            if village:  # 蒲村镇双桥村道路: the township locates a project in a village
+                why += f"; a village follows ({village.group()})"
+            found.append(Mention(s, e, name, self._township_region(key, name), 0.6 if village else 0.9,
+                                 f"township; {why}"))
             done_end = e
         if not found:
             return mentions
