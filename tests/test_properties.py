@@ -272,10 +272,9 @@ _NO_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @FAST
-@given(PAGES.map(lambda raw: _NO_SURROGATES.sub("", raw)))
+@given(PAGES)
 def test_extractors_on_uncleaned_text(raw: str) -> None:
-    """The extractors are pure functions of any string, cleaned or not (lone surrogates:
-    see the next test; clean_text replaces them, so the pipeline never passes one on)."""
+    """The extractors are pure functions of any string, cleaned or not."""
     mentions = default_gazetteer().find_mentions(raw)
     check_evidence(raw, extract_pairings(raw, mentions, None))
     claims = extract_claims(raw, mentions, None)
@@ -283,12 +282,6 @@ def test_extractors_on_uncleaned_text(raw: str) -> None:
     check_values(claims)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="regions: Gazetteer.find_mentions raises UnicodeEncodeError on a lone surrogate "
-    "('\\ud800', as json.loads gives for a .jsonl escape); the Aho-Corasick matcher encodes the "
-    "text as UTF-8. (In process_page clean_text has mapped lone surrogates to U+FFFD before mentions.)",
-)
 def test_mentions_on_a_lone_surrogate() -> None:
     raw = "江苏省对口支援\ud800伊犁州"
     mentions = default_gazetteer().find_mentions(raw)
