@@ -304,7 +304,10 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
         return Part(side_of(donor), _target_side(recipient, explicit), "no", ["official"], statement, [],
                     [registry.record(a, as_of) for a in later])
     if listed:
-        names = [registry.side(a.donor_code, a.donor)["name"] for a in listed]
+        codes = {a.donor_code for a in listed if a.donor_code}
+        wide = [a for a in listed if not any(c != a.donor_code and a.donor_code.startswith(
+            c[:2] if c.endswith("0000") else c[:4] if c.endswith("00") else c) for c in codes)]
+        names = [registry.side(a.donor_code, a.donor)["name"] for a in wide]
         donors = sorted(set(names), key=names.index)
         programme_word = next(iter({a.programme for a in listed})) if len({a.programme for a in listed}) == 1 else ""
         whose = f"{recipient.name}的{programme_word}" if recipient else (explicit or "")
@@ -452,7 +455,9 @@ def _who(q: ParsedQuestion, store: Store, aids: bool, as_of: int | None) -> Answ
             continue
         for g in sorted(groups.values(), key=lambda g: -sum(f.documents for f in g["facts"])):
             basis = (["official"] if g["official"] else []) + (["reported"] if g["facts"] else [])
-            ended = g["official"] and not g["facts"] and not any(registry.active(a, as_of) for a in g["official"])
+            last = max((a.until or 0 for a in g["official"]), default=0)
+            ended = bool(g["official"]) and not any(registry.active(a, as_of) for a in g["official"]) \
+                and not any(f.since and f.since > last for f in g["facts"])
             bits = []
             if g["official"]:
                 bits.append(("官方安排，已结束：" if ended else "官方安排：")
