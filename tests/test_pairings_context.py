@@ -223,3 +223,12 @@ def test_central_province_recipient_in_an_east_west_document():
     text = "杭州市累计向恩施州投入帮扶资金15亿元。"
     assert _programmes(text, {"杭州市": "330100", "恩施州": "422800"}) == {
         ("杭州市", "恩施土家族苗族自治州", "其他对口支援")}
+
+
+def test_a_township_locating_a_village_project_gives_way_to_its_county():
+    from duikou.extract.pairings import extract_pairings
+    from duikou.regions import default_gazetteer
+
+    text = "东西部扶贫协作中，连云港市援建岐山县蒲村镇双桥村道路项目。"
+    found = extract_pairings(text, default_gazetteer().find_mentions(text))
+    assert {(p.donor.name, p.recipient.name) for p in found} == {("连云港市", "岐山县")}

@@ -47,7 +47,7 @@ from duikou.models import Evidence, Mention, Pairing, Region
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 PUNCT = set("。！？!?\n；;，,:：“”\"'（）()《》【】[]|")
-LEVEL_DEPTH = {"province": 0, "prefecture": 1, "county": 2, "other": 3}
+LEVEL_DEPTH = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "other": 3}
 DATELINE = re.compile(r"(?:社|网|报|台|电视台)([\u4e00-\u9fff]{2,12}?)(?:\d{1,2}月\d{1,2}日)?(?:电|讯)")
 CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
@@ -167,6 +167,8 @@ def _trusted(mentions: list[Mention], text: str, v: PairingVocab) -> list[Mentio
         r = m.region
         if m.surface in stop:
             continue
+        if m.why.startswith("township") and "a village follows" in m.why:
+            continue  # 岐山县蒲村镇双桥村道路: the township only locates a project; the county is the party
         if m.why.startswith(("unit", "pronoun", "xpcc", "zone", "former")) or _is_xpcc(r):
             kept.append(m)
             continue
