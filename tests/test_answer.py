@@ -114,3 +114,18 @@ def test_amount_part_carries_both_sides(example_store):
     (part,) = answer.parts
     assert part.donor["code"] == "320000" and part.recipient["code"] == "630000"
     assert part.verdict in ("found", "not_found")
+
+
+def test_passages_fill_in_when_nothing_can_be_judged(example_store, monkeypatch):
+    import sys
+
+    answer = ask("援青干部在共和县修建了什么", example_store)
+    assert answer.parts == [] or all(p.verdict == "not_found" for p in answer.parts)
+    assert isinstance(answer.passages, list)
+    for p in answer.passages:
+        assert {"doc", "doc_id", "url", "text", "score"} <= set(p)
+    # a question with a verdict gets no passages
+    assert ask("浙江、江苏两个省份是青海的援建省份吗", example_store).passages == []
+    # without the search module the answer still comes, with no passages
+    monkeypatch.setitem(sys.modules, "duikou.answer.passages", None)
+    assert ask("援青干部在共和县修建了什么", example_store).passages == []
