@@ -210,7 +210,7 @@ def figures(quote: str) -> list[float]:
     """Every value a figure in `quote` may stand for: the number, with and without the
     magnitude that follows it (3.2亿 -> 3.2e8; 80多亿 -> 8e9; in the malformed 三多百二十 both
     300 and 百二十 = 120; a comma between digits read as a separator too: 12,0500万 -> 12 and
-    0500万, see test_a_number_grouped_across_a_comma_is_read_whole)."""
+    0500万, see test_a_number_grouped_across_a_comma_is_read_whole_or_not_at_all)."""
     out = []
     norm = normalize_digits(quote)
     for text in (norm, norm.replace(",", " ")):
@@ -361,17 +361,10 @@ def test_store_maps_evidence_into_the_raw_page(raws: list[str]) -> None:
             store.engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="extract/claims: a number whose digits are grouped by a comma in an unusual place "
-    "(1,2000万元 for 1.2亿, 12,0500万元) is read from the comma on: 2000万 = 2e7, 0500万 = 5e6. "
-    "The comma sits between two digits with no unit before it, so it groups the number; the "
-    "figure should be read whole (1.2e8) or not at all. Found by test_process_page.",
-)
 @pytest.mark.parametrize(
     "sentence", ["无锡市累计投入资金1,2000万元。", "无锡市累计引导企业投资12,0500万元。"], ids=["1.2e8", "1.205e9"]
 )
-def test_a_number_grouped_across_a_comma_is_read_whole(sentence: str) -> None:
+def test_a_number_grouped_across_a_comma_is_read_whole_or_not_at_all(sentence: str) -> None:
     mentions = default_gazetteer().find_mentions(sentence)
     for claim in extract_claims(sentence, mentions, None):
         assert claim.value in (1.2e8, 1.205e9), claim

@@ -164,6 +164,8 @@ def _find_quantities(norm: str, loose: bool = False) -> list[_Quantity]:
             continue
         if prev in "第数几—–－~～":
             continue
+        if prev in ",，" and m_start > 1 and norm[m_start - 2].isdigit():
+            continue  # 1,2000万元: digits grouped across a comma in no standard way; no reading is safe
         if prev == "上" and (not loose or _DIGIT_RE.search(num)):
             continue  # 上2亿元 is no figure; 上千万元, 上万名 are hedged magnitudes (loose only)
         if prev in "至到" and norm[m_start - 2:m_start - 1] in _RANGE_BEFORE:
