@@ -1,7 +1,8 @@
 """Export pairings and claims, one row per piece of evidence, as JSON Lines, CSV or Parquet.
 
 `quote == text[start:end]` of the document's clean text; raw_start/raw_end locate the same
-words in the text exactly as scraped.
+words in the document's raw text (`Store.document(doc_id)["raw_text"]`: its article exactly as
+scraped — for a page split into several articles, `<page>#N`, the N-th article, not the file).
 """
 
 from __future__ import annotations
