@@ -100,6 +100,19 @@ def test_a_percentage_keeps_its_base(store):
     assert rows["元"]["base_value"] is None
 
 
+V4_INDEXES = ("ix_claims_subject", "ix_claims_object", "ix_pairing_evidence_source", "ix_pairing_evidence_cluster",
+              "ix_pairing_evidence_quote", "ix_pairing_evidence_passage", "ix_pairing_evidence_best")
+
+
+def _as_version_3(con) -> None:
+    """Undo what version 4 added (its indexes and the source columns of pairing evidence)."""
+    for index in V4_INDEXES:
+        con.execute(f"DROP INDEX {index}")
+    for column in ("cluster", "quote_key", "passage_id", "source"):
+        con.execute(f"ALTER TABLE pairing_evidence DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+
 def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     import sqlite3
 
@@ -108,6 +121,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     s1.add(processed("a", "报道:江苏省对口支援海南州。"))
     s1.engine.dispose()
     con = sqlite3.connect(path)  # make it look like a version-1 database
+    _as_version_3(con)
     for column in ("base_measure", "base_value", "base_unit"):
         con.execute(f"ALTER TABLE claims DROP COLUMN {column}")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -140,3 +154,82 @@ def test_a_reprinted_paragraph_is_one_passage_with_several_sources(store):
     (fact,) = [f for f in _facts(rows) if (f.recipient["name"] if isinstance(f.recipient, dict) else f.recipient)
                == "青海省海南藏族自治州"]
     assert fact.documents == 1  # one independent source, quoted by two sites
+
+
+def _facts_by_pairing(store):
+    """answer.respond's count of independent sources per pairing, from every evidence row."""
+    from collections import defaultdict
+
+    from duikou.answer.respond import _distinct_sources
+
+    grouped = defaultdict(list)
+    for row in store.pairing_rows():
+        grouped[row["id"]].append(row)
+    return {pid: _distinct_sources(rows) for pid, rows in grouped.items()}
+
+
+def test_pairing_facts_count_sources_as_the_answers_do(shared_corpus, tmp_path):
+    from duikou.engines.local import ingest
+
+    store = open_store(str(tmp_path / "seeds.db"))
+    ingest([shared_corpus / "seeds" / "pages.jsonl"], store)
+    # reprints: the same pages again under other ids, one with its first paragraph changed
+    import json
+
+    from duikou.models import RawPage
+    from duikou.pipeline import process_page
+
+    pages = [json.loads(line) for line in (shared_corpus / "seeds" / "pages.jsonl").read_text("utf-8").splitlines()]
+    for n, page in enumerate(pages[:3]):
+        text = page["text"] if n else "转载说明\n" + page["text"]
+        for processed in process_page(RawPage(page["id"] + "-copy", text, "copy")):
+            store.add(processed)
+    expected = _facts_by_pairing(store)
+    facts = store.pairing_facts()
+    assert len(facts) == len(expected) > 10
+    for fact in facts:
+        sources = expected[fact["id"]]
+        assert fact["documents"] == len(sources)
+        assert 1 <= len(fact["quotes"]) == min(3, len(sources))
+        best = sorted(sources.values(), key=lambda r: -r["confidence"])[:3]
+        assert [q["confidence"] for q in fact["quotes"]] == [r["confidence"] for r in best]
+        assert len({q["source"] for q in fact["quotes"]}) == len(fact["quotes"])
+    assert any(f["documents"] < len({q["doc_id"] for q in store.pairing_rows() if q["id"] == f["id"]}) for f in facts)
+    assert [f["documents"] for f in facts] == sorted((f["documents"] for f in facts), reverse=True)
+    jiangsu = store.pairing_facts(donor=["32"], recipient=["63"])
+    assert jiangsu and all(f["donor_code"].startswith("32") and f["recipient_code"].startswith("63") for f in jiangsu)
+    store.engine.dispose()
+
+
+def test_sources_follow_replaced_documents(store):
+    text = "转载:江苏省对口支援海南州。"
+    store.add(processed("site-a", text))
+    store.add(processed("site-b", text))
+    (fact,) = store.pairing_facts()
+    assert fact["documents"] == 1 and len(fact["quotes"]) == 1  # one sentence, two sites
+    store.add(processed("site-b", "另一篇报道说:江苏省对口支援海南州,已经十年了。"))
+    (fact,) = store.pairing_facts()
+    assert fact["documents"] == 2  # site-b now says it in its own words
+    assert {len(v) for v in _facts_by_pairing(store).values()} == {2}
+
+
+def test_a_version_3_database_gets_its_sources_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "v3.db"
+    s3 = open_store(str(path))
+    for source, text in (("a", "报道:江苏省对口支援海南州。"), ("b", "报道:江苏省对口支援海南州。"),
+                         ("c", "另一篇:江苏省对口支援海南州,共和县新建学校。")):
+        s3.add(processed(source, text))
+    before = s3.pairing_facts()
+    s3.engine.dispose()
+    con = sqlite3.connect(path)
+    _as_version_3(con)
+    con.commit()
+    con.close()
+    upgraded = open_store(str(path))
+    assert upgraded.pairing_facts() == before and before[0]["documents"] == 2
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == "4"
+    upgraded.add(processed("d", "又一篇:江苏省对口支援海南州,贵德县新建医院。"))
+    assert upgraded.pairing_facts()[0]["documents"] == 3

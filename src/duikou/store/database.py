@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -22,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from duikou.clean.dedup import ReprintIndex
+from duikou.clean.dedup import ReprintIndex, normalise
 from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
 from duikou.settings import database_url
 from duikou.store import schema as s
@@ -84,9 +86,11 @@ class Store:
         return self._passages
 
     def _add_passages(self, conn: Connection, document_id: int, doc_id: str, text: str,
-                      paragraphs: list[tuple[int, int, list[int]]]) -> None:
-        """Each paragraph joins the passage it reprints, or starts a new one."""
+                      paragraphs: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, int]]:
+        """Each paragraph joins the passage it reprints, or starts a new one; returns
+        (start, end, passage id) of each paragraph."""
         index = self._passage_index(conn)
+        spans = []
         for start, end, signature in paragraphs:
             key = f"{doc_id}@{start}"
             head = index.add(key, signature)
@@ -96,6 +100,8 @@ class Store:
                     key=head, text=text[start:end], signature=json.dumps(signature))).inserted_primary_key[0]
             conn.execute(insert(s.passage_sources).values(
                 passage_id=pid, document_id=document_id, start=start, end=end))
+            spans.append((start, end, pid))
+        return spans
 
     def _reprint_index(self, conn: Connection) -> ReprintIndex:
         """Built once from the stored signatures, then kept in step with every add."""
@@ -129,6 +135,8 @@ class Store:
             for target in range(version + 1, s.SCHEMA_VERSION + 1):
                 for statement in s.MIGRATIONS.get(target, []):
                     conn.execute(text(statement))
+                if target == 4:
+                    _backfill_sources(conn)
             if version < s.SCHEMA_VERSION:
                 conn.execute(update(s.meta).where(s.meta.c.key == "schema_version")
                              .values(value=str(s.SCHEMA_VERSION)))
@@ -166,14 +174,16 @@ class Store:
                 cluster=cluster, raw_text=doc.raw_text, text=doc.text,
                 signature=json.dumps(processed.minhash) if processed.minhash else None,
             )).inserted_primary_key[0]
-            self._add_passages(conn, document_id, doc.doc_id, doc.text, processed.paragraphs)
+            spans = self._add_passages(conn, document_id, doc.doc_id, doc.text, processed.paragraphs)
             n_pairings = sum(
-                self._add_pairing(conn, document_id, doc.offsets, p) for p in processed.pairings
+                self._add_pairing(conn, document_id, doc.offsets, p, cluster, spans) for p in processed.pairings
             )
             n_claims = sum(self._add_claim(conn, document_id, doc.offsets, c) for c in processed.claims)
         return StoreResult(status, doc.doc_id, n_pairings, n_claims, reprint=cluster != doc.doc_id)
 
     def _forget_document(self, conn: Connection, document_id: int) -> None:
+        touched = conn.execute(select(s.pairing_evidence.c.pairing_id).distinct()
+                               .where(s.pairing_evidence.c.document_id == document_id)).scalars().all()
         conn.execute(delete(s.passage_sources).where(s.passage_sources.c.document_id == document_id))
         conn.execute(delete(s.pairing_evidence).where(s.pairing_evidence.c.document_id == document_id))
         conn.execute(delete(s.claim_evidence).where(s.claim_evidence.c.document_id == document_id))
@@ -181,11 +191,13 @@ class Store:
         orphans = select(s.pairing_evidence.c.pairing_id)
         conn.execute(delete(s.pairings).where(s.pairings.c.id.not_in(orphans)))
         conn.execute(delete(s.claims).where(s.claims.c.id.not_in(select(s.claim_evidence.c.claim_id))))
+        for pairing_id in touched:  # a source may have split in two
+            _recompute_sources(conn, pairing_id)
 
     @staticmethod
     def _add_evidence(conn: Connection, table: Any, fact: dict[str, Any], document_id: int,
                       offsets: list[int], ev: Evidence) -> int:
-        """One evidence row per (fact, document, span); 1 when added, 0 when already there."""
+        """One evidence row per (fact, document, span); its id when added, 0 when already there."""
         fact_column = next(iter(fact))
         dup = conn.execute(select(table.c.id).where(
             table.c[fact_column] == fact[fact_column], table.c.document_id == document_id,
@@ -193,14 +205,14 @@ class Store:
         )).first()
         if dup:
             return 0
-        conn.execute(insert(table).values(
+        return conn.execute(insert(table).values(
             **fact, document_id=document_id, start=ev.start, end=ev.end,
             raw_start=offsets[ev.start], raw_end=offsets[min(ev.end, len(offsets) - 1)],
             quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence,
-        ))
-        return 1
+        )).inserted_primary_key[0]
 
-    def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing) -> int:
+    def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing,
+                     cluster: str = "", spans: list[tuple[int, int, int]] | None = None) -> int:
         key = _pairing_key(p)
         pid = conn.execute(select(s.pairings.c.id).where(s.pairings.c.key == key)).scalar()
         if pid is None:
@@ -213,8 +225,13 @@ class Store:
         elif p.since is not None:
             conn.execute(update(s.pairings).where(s.pairings.c.id == pid).where(
                 (s.pairings.c.since.is_(None)) | (s.pairings.c.since > p.since)).values(since=p.since))
-        return self._add_evidence(conn, s.pairing_evidence, {"pairing_id": pid, "since": p.since, "until": p.until},
-                                  document_id, offsets, p.evidence)
+        passage = next((pid_ for start, end, pid_ in spans or [] if start <= p.evidence.start < end), None)
+        fact = {"pairing_id": pid, "since": p.since, "until": p.until, "cluster": cluster,
+                "quote_key": quote_key(p.evidence.quote), "passage_id": passage}
+        row_id = self._add_evidence(conn, s.pairing_evidence, fact, document_id, offsets, p.evidence)
+        if row_id:
+            _join_source(conn, pid, row_id, fact)
+        return 1 if row_id else 0
 
     def _add_claim(self, conn: Connection, document_id: int, offsets: list[int], c: Claim) -> int:
         key = _claim_key(c)
@@ -229,7 +246,8 @@ class Store:
                 period=c.period, status=c.status, base_measure=c.base_measure, base_value=c.base_value,
                 base_unit=c.base_unit,
             )).inserted_primary_key[0]
-        return self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets, c.evidence)
+        return 1 if self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets,
+                                       c.evidence) else 0
 
     # -- reading ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -263,7 +281,51 @@ class Store:
         if programme:
             query = query.where(p.c.programme == programme)
         query = _where_prefix(_where_prefix(query, p.c.donor_code, donor), p.c.recipient_code, recipient)
-        return [dict(r._mapping) for r in self._execute(query)]
+        return self._dicts(query)
+
+    def pairing_facts(self, donor: list[str] | None = None, recipient: list[str] | None = None,
+                      programme: str | None = None, quotes: int = 3) -> list[dict[str, Any]]:
+        """One row per pairing (filters as pairing_rows) without reading all its evidence: the
+        pairing's columns, `documents` (its independent sources: evidence rows whose documents
+        are reprints of each other, that quote the same sentence or stand in the same reprinted
+        paragraph count once) and `quotes`: up to `quotes` evidence rows (the keys of
+        pairing_rows' evidence), one per source, the most confident first (ties: the first
+        stored). Sorted by documents, most first (ties: donor code, recipient code, pairing id)."""
+        p, e, d = s.pairings, s.pairing_evidence, s.documents
+        query = (select(p, func.count(func.distinct(e.c.source)).label("documents"))
+                 .join(e, e.c.pairing_id == p.c.id).group_by(p.c.id)
+                 .order_by(p.c.donor_code, p.c.recipient_code, p.c.id))
+        if programme:
+            query = query.where(p.c.programme == programme)
+        query = _where_prefix(_where_prefix(query, p.c.donor_code, donor), p.c.recipient_code, recipient)
+        evidence = (select(e.c.source, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor,
+                           e.c.confidence, e.c.since.label("evidence_since"), e.c.until.label("evidence_until"),
+                           d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published,
+                           e.c.passage_id.label("passage"))
+                    .join(d, d.c.id == e.c.document_id).order_by(e.c.confidence.desc(), e.c.id))
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            keys = list(result.keys())
+            facts = [dict(zip(keys, row, strict=True)) for row in result]
+            for fact in facts:
+                fact["quotes"] = []
+                wanted = min(quotes, fact["documents"])
+                seen: set[int] = set()
+                offset, chunk = 0, max(16, 4 * wanted)
+                while len(fact["quotes"]) < wanted:
+                    result = conn.execute(evidence.where(e.c.pairing_id == fact["id"]).limit(chunk).offset(offset))
+                    keys = list(result.keys())
+                    rows = result.all()
+                    for row in rows:
+                        item = dict(zip(keys, row, strict=True))
+                        if item["source"] not in seen and len(fact["quotes"]) < wanted:
+                            seen.add(item["source"])
+                            fact["quotes"].append(item)
+                    if len(rows) < chunk:
+                        break
+                    offset += chunk
+                    chunk *= 4
+        return sorted(facts, key=lambda f: -f["documents"])
 
     def claim_rows(self, subject: list[str] | None = None, object_: list[str] | None = None,
                    measure: str | None = None, doc_ids: set[str] | None = None) -> list[dict[str, Any]]:
@@ -279,7 +341,7 @@ class Store:
         if doc_ids is not None:
             query = query.where(d.c.doc_id.in_(sorted(doc_ids)))
         query = _where_prefix(_where_prefix(query, c.c.subject_code, subject), c.c.object_code, object_)
-        return [dict(r._mapping) for r in self._execute(query)]
+        return self._dicts(query)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         rows = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id))
@@ -288,6 +350,12 @@ class Store:
     def documents(self) -> Iterator[dict[str, Any]]:
         for row in self._execute(select(s.documents).order_by(s.documents.c.id)):
             yield dict(row._mapping)
+
+    def _dicts(self, query: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            keys = list(result.keys())
+            return [dict(zip(keys, row, strict=True)) for row in result]
 
     def _execute(self, query: Any) -> list[Any]:
         with self.engine.connect() as conn:
@@ -309,10 +377,82 @@ def _passage_of(evidence: Any) -> Any:
 
 
 def _where_prefix(query: Any, column: Any, prefixes: list[str] | None) -> Any:
-    """Rows whose code starts with one of the prefixes (a province code selects everything in it)."""
+    """Rows whose code starts with one of the prefixes (a province code selects everything in it).
+
+    Written as a range (prefix <= code < the next prefix), which an index on the column serves;
+    SQLite's LIKE is case-insensitive and cannot use an ordinary index."""
     if not prefixes:
         return query
-    return query.where(or_(*(column.like(f"{prefix}%") for prefix in prefixes)))
+    return query.where(or_(*(_starts_with(column, prefix) for prefix in prefixes)))
+
+
+def _starts_with(column: Any, prefix: str) -> Any:
+    if not prefix:
+        return column.is_not(None)
+    return (column >= prefix) & (column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def quote_key(quote: str) -> str:
+    """The identity of a quoted sentence across reprints: a hash of its normalised text."""
+    return hashlib.blake2b(normalise(quote).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str, Any]) -> None:
+    """Give a new evidence row its independent source: the source of every row of the same
+    pairing it shares a document cluster, a quote or a passage with (merging them when there are
+    several), else a source of its own."""
+    e = s.pairing_evidence
+    links = [e.c.cluster == fact["cluster"], e.c.quote_key == fact["quote_key"]]
+    if fact["passage_id"] is not None:
+        links.append(e.c.passage_id == fact["passage_id"])
+    found = conn.execute(select(e.c.source).distinct().where(
+        e.c.pairing_id == pairing_id, e.c.id != row_id, e.c.source.is_not(None), or_(*links))).scalars().all()
+    source = min(found) if found else row_id
+    if len(found) > 1:
+        conn.execute(update(e).where(e.c.pairing_id == pairing_id, e.c.source.in_(found)).values(source=source))
+    conn.execute(update(e).where(e.c.id == row_id).values(source=source))
+
+
+def _recompute_sources(conn: Connection, pairing_id: int) -> None:
+    """Sources of one pairing from scratch (after a document was removed: one may have split)."""
+    e = s.pairing_evidence
+    rows = conn.execute(select(e.c.id, e.c.cluster, e.c.quote_key, e.c.passage_id, e.c.source)
+                        .where(e.c.pairing_id == pairing_id).order_by(e.c.id)).all()
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in rows:
+        root = find(("row", row.id))
+        for node in (("cluster", row.cluster), ("quote", row.quote_key),
+                     ("passage", row.passage_id) if row.passage_id is not None else None):
+            if node is not None:
+                parent[find(node)] = root
+    first: dict[Any, int] = {}  # a source is named after its first (lowest id) row, as _join_source does
+    for row in rows:
+        first.setdefault(find(("row", row.id)), row.id)
+    changed = [{"row_id": row.id, "new_source": first[find(("row", row.id))]} for row in rows]
+    changed = [c for c, row in zip(changed, rows, strict=True) if c["new_source"] != row.source]
+    if changed:
+        conn.execute(update(e).where(e.c.id == bindparam("row_id")).values(source=bindparam("new_source")), changed)
+
+
+def _backfill_sources(conn: Connection) -> None:
+    """Upgrade to version 4: cluster, quote key, passage and source of every pairing evidence row."""
+    e, d = s.pairing_evidence, s.documents
+    rows = conn.execute(select(e.c.id, e.c.quote, e.c.start, e.c.document_id, d.c.cluster, _passage_of(e))
+                        .join(d, d.c.id == e.c.document_id)).all()
+    if rows:
+        conn.execute(update(e).where(e.c.id == bindparam("row_id")).values(
+            cluster=bindparam("new_cluster"), quote_key=bindparam("new_key"), passage_id=bindparam("new_passage")),
+            [{"row_id": r.id, "new_cluster": r.cluster, "new_key": quote_key(r.quote), "new_passage": r.passage}
+             for r in rows])
+    for pairing_id in conn.execute(select(s.pairings.c.id)).scalars().all():
+        _recompute_sources(conn, pairing_id)
 
 
 def region_prefix(region: Region) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
 MIGRATIONS: dict[int, list[str]] = {
@@ -29,6 +29,23 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE claims ADD COLUMN base_unit VARCHAR(16)",
     ],
     3: [],  # the passages tables are new: create_all makes them
+    # Answers at scale (issue 9): claims found by code prefix through an index, and each pairing
+    # evidence row knows its independent source (Store._join_source), so a pairing's number of
+    # sources and its best quotes come from an index instead of every evidence row. The new
+    # columns are filled by Store._backfill_sources after these statements.
+    4: [
+        "CREATE INDEX IF NOT EXISTS ix_claims_subject ON claims (subject_code)",
+        "CREATE INDEX IF NOT EXISTS ix_claims_object ON claims (object_code)",
+        "ALTER TABLE pairing_evidence ADD COLUMN cluster VARCHAR(512)",
+        "ALTER TABLE pairing_evidence ADD COLUMN quote_key VARCHAR(32)",
+        "ALTER TABLE pairing_evidence ADD COLUMN passage_id INTEGER",
+        "ALTER TABLE pairing_evidence ADD COLUMN source INTEGER",
+        "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_source ON pairing_evidence (pairing_id, source)",
+        "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_cluster ON pairing_evidence (pairing_id, cluster)",
+        "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_quote ON pairing_evidence (pairing_id, quote_key)",
+        "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_passage ON pairing_evidence (pairing_id, passage_id)",
+        "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_best ON pairing_evidence (pairing_id, confidence DESC, id)",
+    ],
 }
 
 metadata = MetaData()
@@ -93,6 +110,14 @@ pairing_evidence = Table(
     *_evidence_columns(),
     Column("since", Integer),
     Column("until", Integer),
+    # Independent sources (see answer.respond._distinct_sources): rows of one pairing whose
+    # documents are reprints of each other (cluster), that quote the same sentence (quote_key:
+    # hash of the normalised quote) or stand in the same reprinted paragraph (passage_id) share
+    # `source` (the id of one of them).
+    Column("cluster", String(512)),
+    Column("quote_key", String(32)),
+    Column("passage_id", Integer),
+    Column("source", Integer),
     UniqueConstraint("pairing_id", "document_id", "start", "end", name="uq_pairing_evidence"),
 )
 
@@ -143,3 +168,11 @@ passage_sources = Table(
 
 Index("ix_pairings_donor", pairings.c.donor_code)
 Index("ix_pairings_recipient", pairings.c.recipient_code)
+Index("ix_claims_subject", claims.c.subject_code)
+Index("ix_claims_object", claims.c.object_code)
+Index("ix_pairing_evidence_source", pairing_evidence.c.pairing_id, pairing_evidence.c.source)
+Index("ix_pairing_evidence_cluster", pairing_evidence.c.pairing_id, pairing_evidence.c.cluster)
+Index("ix_pairing_evidence_quote", pairing_evidence.c.pairing_id, pairing_evidence.c.quote_key)
+Index("ix_pairing_evidence_passage", pairing_evidence.c.pairing_id, pairing_evidence.c.passage_id)
+Index("ix_pairing_evidence_best", pairing_evidence.c.pairing_id, pairing_evidence.c.confidence.desc(),
+      pairing_evidence.c.id)
