@@ -352,6 +352,29 @@ def summary(values: list[float]) -> dict:
             "mean_ms": round(statistics.fmean(values), 2)}
 
 
+def pairing_facts_of(question: str, store) -> list:
+    """The corpus side of a yes/no or who question through Store.pairing_facts (sources and
+    best quotes per pairing from the index) instead of every evidence row: parse, then one call
+    per asked region, as the answer makes one pairing_rows call per part."""
+    from duikou.answer.question import parse_question
+    from duikou.store.database import region_prefix
+
+    q = parse_question(question)
+    out = []
+    donors = [region_prefix(r) for r in q.donors if r.code] or None
+    recipients = [region_prefix(r) for r in q.recipients if r.code] or None
+    if q.kind == "who_aids":
+        for r in recipients or []:
+            out += store.pairing_facts(donor=donors, recipient=[r])
+    elif q.kind == "aided_by":
+        for d in donors or []:
+            out += store.pairing_facts(donor=[d], recipient=recipients)
+    else:
+        for d in donors or []:
+            out += store.pairing_facts(donor=[d], recipient=recipients)
+    return out
+
+
 def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> dict:
     from duikou.answer import respond
     from duikou.answer.passages import related_passages
@@ -367,6 +390,7 @@ def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> 
         first[q] = (time.perf_counter() - t) * 1000
     times: dict[str, list[float]] = {kind: [] for kind in questions}
     search: list[float] = []
+    facts: list[float] = []
     slowest: dict[str, float] = {}
     for _ in range(rounds):
         for kind, q in flat:
@@ -379,12 +403,17 @@ def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> 
                 t = time.perf_counter()
                 related_passages(store, q)
                 search.append((time.perf_counter() - t) * 1000)
+            elif kind in ("yes_no", "who_aids", "aided_by") and hasattr(store, "pairing_facts"):
+                t = time.perf_counter()
+                pairing_facts_of(q, store)
+                facts.append((time.perf_counter() - t) * 1000)
     every = [ms for values in times.values() for ms in values]
     return {
         "questions": len(flat), "rounds": rounds,
         "overall": summary(every),
         "per_kind": {kind: summary(values) for kind, values in times.items()},
         "related_passages_alone": summary(search) if search else None,
+        "pairing_facts_alone": summary(facts) if facts else None,
         "first_round_ms": summary(list(first.values())),
         "slowest_questions_ms": dict(sorted(slowest.items(), key=lambda kv: -kv[1])[:5]),
         "index_build_s": round(index_s, 2),

@@ -104,3 +104,21 @@ def test_the_index_is_built_once_and_rebuilt_after_an_ingest(search_store, monke
     results = related_passages(search_store, "口腔诊所的牙医")
     assert len(built) == 1  # more passages: rebuilt once
     assert results and results[0]["doc"] == "site-e"
+
+
+def test_tokens_are_stored_for_the_next_process(search_store, monkeypatch):
+    P.clear_cache()
+    first = related_passages(search_store, "牧民定居点建设")
+    with search_store.engine.connect() as conn:
+        stored = conn.execute(select(schema.passages.c.tokens)).scalars().all()
+    assert stored and all(t and t.startswith(P.TOKENS_VERSION + "\t") for t in stored)
+    P.clear_cache()  # as a new process would start
+    calls = []
+    real = P.tokens
+    monkeypatch.setattr(P, "tokens", lambda text: calls.append(text) or real(text))
+    assert related_passages(search_store, "牧民定居点建设") == first
+    assert calls == ["牧民定居点建设"]  # only the question was segmented
+    with search_store.engine.begin() as conn:  # tokens of another tokenizer version are redone
+        conn.execute(schema.passages.update().values(tokens="old\tx y"))
+    P.clear_cache()
+    assert related_passages(search_store, "牧民定居点建设") == first

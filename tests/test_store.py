@@ -110,6 +110,7 @@ def _as_version_3(con) -> None:
         con.execute(f"DROP INDEX {index}")
     for column in ("cluster", "quote_key", "passage_id", "source"):
         con.execute(f"ALTER TABLE pairing_evidence DROP COLUMN {column}")
+    con.execute("ALTER TABLE passages DROP COLUMN tokens")
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
 
@@ -230,6 +231,34 @@ def test_a_version_3_database_gets_its_sources_in_place(tmp_path):
     upgraded = open_store(str(path))
     assert upgraded.pairing_facts() == before and before[0]["documents"] == 2
     with upgraded.engine.connect() as conn:
-        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == "4"
+        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == str(schema.SCHEMA_VERSION)
     upgraded.add(processed("d", "又一篇:江苏省对口支援海南州,贵德县新建医院。"))
     assert upgraded.pairing_facts()[0]["documents"] == 3
+
+
+def test_claims_of_many_documents(store, monkeypatch):
+    from duikou.store import database
+
+    for n in range(7):
+        store.add(processed(f"doc-{n}", f"第{n}篇:江苏省对口支援海南州。"))
+    everything = store.claim_rows(doc_ids={f"doc-{n}" for n in range(7)} | {"missing"})
+    monkeypatch.setattr(database, "_IN_CHUNK", 2)
+    assert store.claim_rows(doc_ids={f"doc-{n}" for n in range(7)} | {"missing"}) == everything
+    assert len(everything) == 7 and store.claim_rows(doc_ids=set()) == []
+
+
+def test_a_version_4_database_gets_the_tokens_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "v4.db"
+    open_store(str(path)).engine.dispose()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE passages DROP COLUMN tokens")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    upgraded = open_store(str(path))
+    upgraded.add(processed("a", "报道:江苏省对口支援海南州。"))
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(select(schema.passages.c.tokens)).all() == []
+        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == "5"

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from duikou.store import Store
 from duikou.store import schema as s
@@ -33,11 +34,14 @@ STOPWORDS = frozenset("""
 但是 因为 所以 如果 已经 进行 有关 关于 情况 问题 介绍 知道 告诉 现在 目前 今天 其中 之一 之间
 """.split())
 _WORD = re.compile(r"\w", re.UNICODE)
+_SPACE = re.compile(r"\s")
 
 # Results must reach this share of the question's weight (the IDF of its distinct tokens,
 # tokens the corpus never uses counting as the rarest): a passage that shares one common word
 # with an unrelated question is not related to it.
 MIN_COVERAGE = 0.5
+# Stored tokens carry this tag; change it whenever tokens() changes, so old ones are redone.
+TOKENS_VERSION = "jieba-search-1"
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -61,7 +65,7 @@ def tokens(text: str) -> list[str]:
     """jieba search-mode tokens (words and their dictionary sub-words), lower-cased, without
     punctuation, single characters and stopwords."""
     return [t for t in (w.strip().lower() for w in _jieba().lcut_for_search(text))
-            if len(t) > 1 and _WORD.search(t) and t not in STOPWORDS]
+            if len(t) > 1 and _WORD.search(t) and t not in STOPWORDS and not _SPACE.search(t)]
 
 
 @dataclass
@@ -84,16 +88,39 @@ class _Index:
 
 
 def _build(store: Store, count: int) -> _Index:
+    """Index the passages, segmenting only those whose tokens are not stored yet (and storing
+    them, so the next process reads them instead)."""
     import bm25s
 
+    p = s.passages
     with store.engine.connect() as conn:
-        rows = conn.execute(select(s.passages.c.id, s.passages.c.text).order_by(s.passages.c.id)).all()
+        rows = conn.execute(select(p.c.id, p.c.text, p.c.tokens).order_by(p.c.id)).all()
     if not rows:
         return _Index(count, np.empty(0, dtype=np.int64), None)
-    corpus = [tokens(text) for _id, text in rows]
+    corpus, fresh = [], []
+    for pid, text, stored in rows:
+        words = _stored_tokens(stored)
+        if words is None:
+            words = tokens(text)
+            fresh.append({"pid": pid, "words": TOKENS_VERSION + "\t" + " ".join(words)})
+        corpus.append(words)
+    if fresh:
+        try:
+            with store.engine.begin() as conn:
+                conn.execute(update(p).where(p.c.id == bindparam("pid")).values(tokens=bindparam("words")), fresh)
+        except SQLAlchemyError as exc:  # a read-only or busy database: search anyway
+            _log.info("passage tokens not stored: %s", exc)
     model = bm25s.BM25()
     model.index(corpus, show_progress=False)
-    return _Index(count, np.asarray([pid for pid, _text in rows], dtype=np.int64), model)
+    return _Index(count, np.asarray([row[0] for row in rows], dtype=np.int64), model)
+
+
+def _stored_tokens(stored: str | None) -> list[str] | None:
+    """Tokens stored by this tokenizer version, else None."""
+    if not stored:
+        return None
+    version, _, words = stored.partition("\t")
+    return words.split() if version == TOKENS_VERSION else None
 
 
 def _index(store: Store) -> _Index:

@@ -30,6 +30,9 @@ from duikou.settings import database_url
 from duikou.store import schema as s
 
 
+_IN_CHUNK = 900  # bound parameters in one IN (...)
+
+
 class SchemaVersionError(RuntimeError):
     """The database was written by a newer duikou."""
 
@@ -338,10 +341,17 @@ class Store:
         )
         if measure:
             query = query.where(c.c.measure == measure)
-        if doc_ids is not None:
-            query = query.where(d.c.doc_id.in_(sorted(doc_ids)))
         query = _where_prefix(_where_prefix(query, c.c.subject_code, subject), c.c.object_code, object_)
-        return self._dicts(query)
+        if doc_ids is None:
+            return self._dicts(query)
+        # in chunks: one bound parameter per document, and SQLite allows 32766 (older builds 999)
+        ordered = sorted(doc_ids)
+        rows = []
+        for at in range(0, len(ordered), _IN_CHUNK):
+            rows += self._dicts(query.where(d.c.doc_id.in_(ordered[at:at + _IN_CHUNK])))
+        if len(ordered) > _IN_CHUNK:
+            rows.sort(key=lambda r: (r["id"], r["doc_id"], r["start"]))
+        return rows
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         rows = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id))

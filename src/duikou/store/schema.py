@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
 MIGRATIONS: dict[int, list[str]] = {
@@ -46,6 +46,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_passage ON pairing_evidence (pairing_id, passage_id)",
         "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_best ON pairing_evidence (pairing_id, confidence DESC, id)",
     ],
+    5: ["ALTER TABLE passages ADD COLUMN tokens TEXT"],  # stored search tokens (answer.passages)
 }
 
 metadata = MetaData()
@@ -155,6 +156,9 @@ passages = Table(
     Column("key", String(600), nullable=False, unique=True),  # doc_id@start of its first copy
     Column("text", Text, nullable=False),  # as first seen
     Column("signature", Text, nullable=False),  # MinHash, JSON list
+    # search tokens (answer.passages), written at the first search so later processes need not
+    # segment every passage again; NULL until then
+    Column("tokens", Text),
 )
 
 passage_sources = Table(
