@@ -110,6 +110,7 @@ def _as_version_3(con) -> None:
         con.execute(f"DROP INDEX {index}")
     for column in ("cluster", "quote_key", "passage_id", "source"):
         con.execute(f"ALTER TABLE pairing_evidence DROP COLUMN {column}")
+    con.execute("DROP TABLE pairing_sources")
     con.execute("ALTER TABLE passages DROP COLUMN tokens")
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
@@ -254,6 +255,7 @@ def test_a_version_4_database_gets_the_tokens_column(tmp_path):
     open_store(str(path)).engine.dispose()
     con = sqlite3.connect(path)
     con.execute("ALTER TABLE passages DROP COLUMN tokens")
+    con.execute("DROP TABLE pairing_sources")
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     con.commit()
     con.close()
@@ -261,4 +263,6 @@ def test_a_version_4_database_gets_the_tokens_column(tmp_path):
     upgraded.add(processed("a", "报道:江苏省对口支援海南州。"))
     with upgraded.engine.connect() as conn:
         assert conn.execute(select(schema.passages.c.tokens)).all() == []
-        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == "5"
+        assert conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar() == str(
+            schema.SCHEMA_VERSION)
+    assert upgraded.pairing_facts()[0]["documents"] == 1

@@ -140,6 +140,9 @@ class Store:
                     conn.execute(text(statement))
                 if target == 4:
                     _backfill_sources(conn)
+                elif target == 6 and version >= 4:  # (from 3 and older, the backfill made them)
+                    for pairing_id in conn.execute(select(s.pairings.c.id)).scalars().all():
+                        _recompute_sources(conn, pairing_id)
             if version < s.SCHEMA_VERSION:
                 conn.execute(update(s.meta).where(s.meta.c.key == "schema_version")
                              .values(value=str(s.SCHEMA_VERSION)))
@@ -191,6 +194,8 @@ class Store:
         conn.execute(delete(s.pairing_evidence).where(s.pairing_evidence.c.document_id == document_id))
         conn.execute(delete(s.claim_evidence).where(s.claim_evidence.c.document_id == document_id))
         conn.execute(delete(s.documents).where(s.documents.c.id == document_id))
+        if touched:
+            conn.execute(delete(s.pairing_sources).where(s.pairing_sources.c.pairing_id.in_(touched)))
         orphans = select(s.pairing_evidence.c.pairing_id)
         conn.execute(delete(s.pairings).where(s.pairings.c.id.not_in(orphans)))
         conn.execute(delete(s.claims).where(s.claims.c.id.not_in(select(s.claim_evidence.c.claim_id))))
@@ -233,7 +238,7 @@ class Store:
                 "quote_key": quote_key(p.evidence.quote), "passage_id": passage}
         row_id = self._add_evidence(conn, s.pairing_evidence, fact, document_id, offsets, p.evidence)
         if row_id:
-            _join_source(conn, pid, row_id, fact)
+            _join_source(conn, pid, row_id, fact, p.evidence.confidence)
         return 1 if row_id else 0
 
     def _add_claim(self, conn: Connection, document_id: int, offsets: list[int], c: Claim) -> int:
@@ -292,42 +297,33 @@ class Store:
         pairing's columns, `documents` (its independent sources: evidence rows whose documents
         are reprints of each other, that quote the same sentence or stand in the same reprinted
         paragraph count once) and `quotes`: up to `quotes` evidence rows (the keys of
-        pairing_rows' evidence), one per source, the most confident first (ties: the first
-        stored). Sorted by documents, most first (ties: donor code, recipient code, pairing id)."""
-        p, e, d = s.pairings, s.pairing_evidence, s.documents
-        query = (select(p, func.count(func.distinct(e.c.source)).label("documents"))
-                 .join(e, e.c.pairing_id == p.c.id).group_by(p.c.id)
+        pairing_rows' evidence, plus `source`), the best of each source, the most confident
+        first (ties: the first stored). Sorted by documents, most first (ties: donor code,
+        recipient code, pairing id)."""
+        p, e, d, ps = s.pairings, s.pairing_evidence, s.documents, s.pairing_sources
+        query = (select(p, func.count(ps.c.id).label("documents"))
+                 .join(ps, ps.c.pairing_id == p.c.id).group_by(p.c.id)
                  .order_by(p.c.donor_code, p.c.recipient_code, p.c.id))
         if programme:
             query = query.where(p.c.programme == programme)
         query = _where_prefix(_where_prefix(query, p.c.donor_code, donor), p.c.recipient_code, recipient)
-        evidence = (select(e.c.source, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor,
-                           e.c.confidence, e.c.since.label("evidence_since"), e.c.until.label("evidence_until"),
-                           d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published,
-                           e.c.passage_id.label("passage"))
-                    .join(d, d.c.id == e.c.document_id).order_by(e.c.confidence.desc(), e.c.id))
-        with self.engine.connect() as conn:
-            result = conn.execute(query)
-            keys = list(result.keys())
-            facts = [dict(zip(keys, row, strict=True)) for row in result]
-            for fact in facts:
-                fact["quotes"] = []
-                wanted = min(quotes, fact["documents"])
-                seen: set[int] = set()
-                offset, chunk = 0, max(16, 4 * wanted)
-                while len(fact["quotes"]) < wanted:
-                    result = conn.execute(evidence.where(e.c.pairing_id == fact["id"]).limit(chunk).offset(offset))
-                    keys = list(result.keys())
-                    rows = result.all()
-                    for row in rows:
-                        item = dict(zip(keys, row, strict=True))
-                        if item["source"] not in seen and len(fact["quotes"]) < wanted:
-                            seen.add(item["source"])
-                            fact["quotes"].append(item)
-                    if len(rows) < chunk:
-                        break
-                    offset += chunk
-                    chunk *= 4
+        facts = self._dicts(query)
+        for fact in facts:
+            fact["quotes"] = []
+        if quotes <= 0 or not facts:
+            return sorted(facts, key=lambda f: -f["documents"])
+        by_id = {f["id"]: f for f in facts}
+        ranked = (select(ps.c.pairing_id, ps.c.best_id, ps.c.confidence, func.row_number().over(
+                      partition_by=ps.c.pairing_id, order_by=(ps.c.confidence.desc(), ps.c.best_id)).label("rank"))
+                  .where(ps.c.pairing_id.in_(list(by_id))).subquery())
+        evidence = (select(ranked.c.pairing_id, e.c.source, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end,
+                           e.c.quote, e.c.extractor, e.c.confidence, e.c.since.label("evidence_since"),
+                           e.c.until.label("evidence_until"), d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url,
+                           d.c.published, e.c.passage_id.label("passage"))
+                    .join(e, e.c.id == ranked.c.best_id).join(d, d.c.id == e.c.document_id)
+                    .where(ranked.c.rank <= quotes).order_by(ranked.c.pairing_id, ranked.c.rank))
+        for row in self._dicts(evidence):
+            by_id[row.pop("pairing_id")]["quotes"].append(row)
         return sorted(facts, key=lambda f: -f["documents"])
 
     def claim_rows(self, subject: list[str] | None = None, object_: list[str] | None = None,
@@ -407,11 +403,12 @@ def quote_key(quote: str) -> str:
     return hashlib.blake2b(normalise(quote).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str, Any]) -> None:
+def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str, Any],
+                 confidence: float) -> None:
     """Give a new evidence row its independent source: the source of every row of the same
     pairing it shares a document cluster, a quote or a passage with (merging them when there are
-    several), else a source of its own."""
-    e = s.pairing_evidence
+    several), else a source of its own; and keep that source's best row in pairing_sources."""
+    e, ps = s.pairing_evidence, s.pairing_sources
     links = [e.c.cluster == fact["cluster"], e.c.quote_key == fact["quote_key"]]
     if fact["passage_id"] is not None:
         links.append(e.c.passage_id == fact["passage_id"])
@@ -421,12 +418,19 @@ def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str,
     if len(found) > 1:
         conn.execute(update(e).where(e.c.pairing_id == pairing_id, e.c.source.in_(found)).values(source=source))
     conn.execute(update(e).where(e.c.id == row_id).values(source=source))
+    best = [(confidence, row_id)]
+    if found:
+        best += [(r.confidence, r.best_id) for r in conn.execute(
+            select(ps.c.confidence, ps.c.best_id).where(ps.c.pairing_id == pairing_id, ps.c.source.in_(found)))]
+        conn.execute(delete(ps).where(ps.c.pairing_id == pairing_id, ps.c.source.in_(found)))
+    top_confidence, best_id = min(best, key=lambda b: (-b[0], b[1]))
+    conn.execute(insert(ps).values(pairing_id=pairing_id, source=source, best_id=best_id, confidence=top_confidence))
 
 
 def _recompute_sources(conn: Connection, pairing_id: int) -> None:
     """Sources of one pairing from scratch (after a document was removed: one may have split)."""
     e = s.pairing_evidence
-    rows = conn.execute(select(e.c.id, e.c.cluster, e.c.quote_key, e.c.passage_id, e.c.source)
+    rows = conn.execute(select(e.c.id, e.c.cluster, e.c.quote_key, e.c.passage_id, e.c.source, e.c.confidence)
                         .where(e.c.pairing_id == pairing_id).order_by(e.c.id)).all()
     parent: dict[Any, Any] = {}
 
@@ -449,6 +453,16 @@ def _recompute_sources(conn: Connection, pairing_id: int) -> None:
     changed = [c for c, row in zip(changed, rows, strict=True) if c["new_source"] != row.source]
     if changed:
         conn.execute(update(e).where(e.c.id == bindparam("row_id")).values(source=bindparam("new_source")), changed)
+    best: dict[int, Any] = {}  # source -> its most confident row (ties: the first)
+    for row in rows:
+        source = first[find(("row", row.id))]
+        if source not in best or row.confidence > best[source].confidence:
+            best[source] = row
+    ps = s.pairing_sources
+    conn.execute(delete(ps).where(ps.c.pairing_id == pairing_id))
+    if best:
+        conn.execute(insert(ps), [{"pairing_id": pairing_id, "source": source, "best_id": row.id,
+                                   "confidence": row.confidence} for source, row in best.items()])
 
 
 def _backfill_sources(conn: Connection) -> None:

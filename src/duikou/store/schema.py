@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
 MIGRATIONS: dict[int, list[str]] = {
@@ -47,6 +47,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX IF NOT EXISTS ix_pairing_evidence_best ON pairing_evidence (pairing_id, confidence DESC, id)",
     ],
     5: ["ALTER TABLE passages ADD COLUMN tokens TEXT"],  # stored search tokens (answer.passages)
+    6: [],  # pairing_sources is new (create_all makes it); Store fills it after the upgrade
 }
 
 metadata = MetaData()
@@ -170,6 +171,21 @@ passage_sources = Table(
     Column("end", Integer, nullable=False),
 )
 
+# One row per independent source of a pairing (see pairing_evidence.source) with its best
+# evidence row (the most confident, ties: the first stored): a pairing's number of sources and
+# its best quotes are read from here, however many reprints stand behind them.
+pairing_sources = Table(
+    "pairing_sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairings.id"), nullable=False),
+    Column("source", Integer, nullable=False),
+    Column("best_id", Integer, nullable=False),  # a pairing_evidence id
+    Column("confidence", Float, nullable=False),
+    UniqueConstraint("pairing_id", "source", name="uq_pairing_sources"),
+)
+
+Index("ix_pairing_sources_best", pairing_sources.c.pairing_id, pairing_sources.c.confidence.desc(),
+      pairing_sources.c.best_id)
 Index("ix_pairings_donor", pairings.c.donor_code)
 Index("ix_pairings_recipient", pairings.c.recipient_code)
 Index("ix_claims_subject", claims.c.subject_code)
