@@ -126,12 +126,11 @@ def pairings(donor: str | None = typer.Option(None, help="donor region name, e.g
              programme: str | None = typer.Option(None, help="援疆 援藏 援青 东西部协作 灾后重建 对口合作 其他对口支援"),
              db: str | None = DbOption, json_output: bool = JsonOption) -> None:
     """List pairings (donor → recipient) with the number of documents that state them."""
-    from duikou.answer.respond import _facts
+    from duikou.answer.respond import facts_by_prefix
 
     store = _store(db)
-    rows = store.pairing_rows(donor=_resolve(donor) if donor else None,
-                              recipient=_resolve(recipient) if recipient else None, programme=programme)
-    facts = _facts(rows)
+    facts = facts_by_prefix(store, donor=_resolve(donor) if donor else None,
+                            recipient=_resolve(recipient) if recipient else None, programme=programme)
     if json_output:  # flat rows: donor / recipient names with their codes beside them
         _print_json([{"donor": f.donor["name"], "donor_code": f.donor["code"], "recipient": f.recipient["name"],
                       "recipient_code": f.recipient["code"], "programme": f.programme, "since": f.since,

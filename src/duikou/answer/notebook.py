@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from duikou import registry as _registry
-from duikou.answer.respond import Answer, _facts
+from duikou.answer.respond import Answer, facts_by_prefix
 from duikou.answer.respond import ask as _ask
 from duikou.store import Store, open_store
 
@@ -130,8 +130,8 @@ def pairings(store: Store | str | None = None, donor: Any = None, recipient: Any
     recipient as {"code", "name"}."""
     from dataclasses import asdict
 
-    rows = _store(store).pairing_rows(donor=_prefixes(donor), recipient=_prefixes(recipient), programme=programme)
-    return [asdict(f) for f in _facts(rows)]
+    facts = facts_by_prefix(_store(store), donor=_prefixes(donor), recipient=_prefixes(recipient), programme=programme)
+    return [asdict(f) for f in facts]
 
 
 def pairings_table(store: Store | str | None = None, donor: Any = None, recipient: Any = None,

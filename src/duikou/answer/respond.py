@@ -154,16 +154,47 @@ def _named(row: dict[str, Any], role: str, regions: list[Region]) -> bool:
     return False
 
 
+def _sql_side(regions: list[Region] | None) -> list[str] | None:
+    """Code prefixes to filter by in SQL; None (no filter) when a region has no code (then the
+    rows are filtered by name afterwards)."""
+    if not regions or any(not r.code for r in regions):
+        return None
+    return [region_prefix(r) for r in regions]
+
+
 def _pairing_rows(store: Store, donors: list[Region] | None, recipients: list[Region] | None,
                   programme: str | None = None) -> list[dict[str, Any]]:
-    """store.pairing_rows for regions, including sides without a code (matched by name)."""
-    uncoded = any(not r.code for r in (donors or []) + (recipients or []))
-    rows = store.pairing_rows(donor=None if uncoded else _prefixes(donors or []),
-                              recipient=None if uncoded else _prefixes(recipients or []), programme=programme)
-    if uncoded:
-        rows = [r for r in rows if (not donors or _named(r, "donor", donors))
-                and (not recipients or _named(r, "recipient", recipients))]
-    return rows
+    """store.pairing_rows (every evidence row) for regions, sides without a code matched by name."""
+    rows = store.pairing_rows(donor=_sql_side(donors), recipient=_sql_side(recipients), programme=programme)
+    return [r for r in rows if (not donors or _named(r, "donor", donors))
+            and (not recipients or _named(r, "recipient", recipients))]
+
+
+def _corpus_facts(store: Store, donors: list[Region] | None, recipients: list[Region] | None,
+                  programme: str | None = None) -> list[Fact]:
+    """The pairings the corpus reports between the regions, one Fact each, with their
+    independent sources counted and the best quotes, without reading every evidence row."""
+    rows = store.pairing_facts(donor=_sql_side(donors), recipient=_sql_side(recipients), programme=programme,
+                               quotes=MAX_QUOTES)
+    rows = [r for r in rows if (not donors or _named(r, "donor", donors))
+            and (not recipients or _named(r, "recipient", recipients))]
+    return _as_facts(rows)
+
+
+def facts_by_prefix(store: Store, donor: list[str] | None = None, recipient: list[str] | None = None,
+                    programme: str | None = None) -> list[Fact]:
+    """The pairings the corpus reports, filtered by code prefixes (as Store.pairing_rows), one
+    Fact each, most documents first (`duikou pairings`, the notebook API)."""
+    return _as_facts(store.pairing_facts(donor=donor, recipient=recipient, programme=programme, quotes=MAX_QUOTES))
+
+
+def _as_facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    return [Fact({"code": r["donor_code"], "name": r["donor_full"]},
+                 {"code": r["recipient_code"], "name": r["recipient_full"]}, r["programme"], r["since"], r.get("until"),
+                 r["documents"],
+                 [{"doc": q["source_id"], "doc_id": q["doc_id"], "url": q["url"], "quote": q["quote"].strip(),
+                   "start": q["start"], "end": q["end"]} for q in r["quotes"]])
+            for r in rows]
 
 
 def _in_time(facts: list[Fact], as_of: int | None) -> list[Fact]:
@@ -246,12 +277,12 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
     programmes = _family(explicit)
     recipients = [recipient] if recipient else None
     # the corpus: filtered by programme only when the question names no recipient
-    rows = _pairing_rows(store, [donor], recipients, programme=explicit if not recipient else None)
+    facts = _corpus_facts(store, [donor], recipients, programme=explicit if not recipient else None)
     official = _official_rows([donor], recipients, programmes)
     if q.symmetric and recipient:  # the other way round counts too
-        rows += _pairing_rows(store, recipients, [donor])
+        facts += _corpus_facts(store, recipients, [donor])
         official += _official_rows(recipients, [donor], programmes)
-    facts = _in_time(_facts(rows), as_of)
+    facts = _in_time(sorted(facts, key=lambda f: -f.documents), as_of)
     implied = explicit or (_recipient_programme(q, recipient) if recipient else None)
     official = _ordered(official, donor, implied)
     started = [a for a in official if registry.started(a, as_of)]
@@ -316,7 +347,8 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
         return Part(side_of(donor), _target_side(recipient, explicit), "no", ["official"], statement, [],
                     [registry.record(a, as_of) for a in _top_level(listed)])
     if recipient is not None and recipient.level == "province" and recipient.code \
-            and not _official_rows(None, [recipient]) and not _pairing_rows(store, None, [recipient]):
+            and not _official_rows(None, [recipient]) and not store.pairing_facts(recipient=_sql_side([recipient]),
+                                                                                   quotes=0):
         # the registry holds every national programme down to prefectures: a province that is in
         # none of them as a recipient is assisted by nobody
         statement = (f"{who}：否（官方安排表中{recipient.name}不是任何对口支援、协作项目的受援方）；"
@@ -422,13 +454,13 @@ def _who(q: ParsedQuestion, store: Store, aids: bool, as_of: int | None) -> Answ
     for anchor in anchors:
         others = (q.donors if aids else q.recipients) or None
         if aids:
-            rows = _pairing_rows(store, others, [anchor], programme)
+            facts = _corpus_facts(store, others, [anchor], programme)
             official = _official_rows(others, [anchor], _family(programme))
         else:
-            rows = _pairing_rows(store, [anchor], others, programme)
+            facts = _corpus_facts(store, [anchor], others, programme)
             official = _official_rows([anchor], others, _family(programme))
         official = [a for a in official if registry.started(a, as_of)]
-        facts = _in_time(_facts(rows), as_of)
+        facts = _in_time(facts, as_of)
         role = "donor" if aids else "recipient"
         groups: dict[str, dict[str, Any]] = {}
         for f in facts:
@@ -473,43 +505,88 @@ def _who(q: ParsedQuestion, store: Store, aids: bool, as_of: int | None) -> Answ
 
 # ---- figures --------------------------------------------------------------------------------------
 
+def _prefix_match(column: Any, prefixes: list[str]) -> Any:
+    """column starts with one of the prefixes, as index-friendly ranges."""
+    from sqlalchemy import false, or_
+
+    if not prefixes:
+        return false()
+    return or_(*((column >= p) & (column < p[:-1] + chr(ord(p[-1]) + 1)) for p in prefixes))
+
+
+def _ranked_claims(store: Store, subjects: list[str], objects: list[str], measure: str | None, year: str | None,
+                   cumulative: bool, programme_province: str | None, programme_word: str | None,
+                   limit: int = 8) -> list[dict[str, Any]]:
+    """The best `limit` figures with a positive score, one evidence row each (its best-scoring
+    one). Candidates: figures whose subject is an asked donor, whose object is an asked
+    recipient, or that stand in a document stating the asked pairing."""
+    from sqlalchemy import case, func, or_, select
+
+    from duikou.store import schema as sc
+
+    if not subjects and not objects:
+        return []
+    c, e, d = sc.claims, sc.claim_evidence, sc.documents
+    by_subject = _prefix_match(c.c.subject_code, subjects)
+    by_object = _prefix_match(c.c.object_code, objects)
+    found = [by_subject, by_object]
+    if subjects and objects:  # figures in documents that state this very pairing
+        p, pe = sc.pairings, sc.pairing_evidence
+        paired = (select(pe.c.document_id).join(p, p.c.id == pe.c.pairing_id)
+                  .where(_prefix_match(p.c.donor_code, subjects), _prefix_match(p.c.recipient_code, objects)))
+        found.append(e.c.document_id.in_(paired))
+
+    def has(column: Any, word: str) -> Any:
+        return func.coalesce(func.instr(column, word), 0) > 0
+
+    score = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)
+    if measure:
+        score = score + case((has(c.c.measure, measure), 2.0), (has(e.c.quote, measure), 0.5), else_=-2.0)
+    if year:
+        score = score + case((func.substr(func.coalesce(c.c.period, ""), 1, len(year)) == year, 1.0),
+                             (has(e.c.quote, year), 0.5), else_=-0.5)
+    if cumulative:
+        score = score + case((or_(c.c.qualifier == "累计", has(e.c.quote, "累计")), 1.0), else_=0.0)
+    if programme_province:  # 援藏 figures are about Tibet
+        about = [_prefix_match(c.c.object_code, [programme_province])]
+        if programme_word:
+            about.append(has(e.c.quote, programme_word))
+        score = score + case((or_(*about), 1.5), else_=-1.0)
+    group = case((by_subject, 0), (by_object, 1), else_=2)
+    # first the best figures (claims and their evidence, no documents), then their best evidence
+    best = func.max(score).label("best")
+    top = (select(c.c.id, best, group.label("grp")).join(e, e.c.claim_id == c.c.id).where(or_(*found))
+           .group_by(c.c.id).having(best > 0).order_by(best.desc(), group, c.c.id).limit(limit))
+    with store.engine.connect() as conn:
+        order = [row[0] for row in conn.execute(top)]
+        if not order:
+            return []
+        rows = (select(c.c.id, c.c.measure, c.c.value, c.c.unit, c.c.qualifier, c.c.period, c.c.subject_code,
+                       c.c.subject, c.c.object_code, c.c.object, e.c.quote, e.c.start, e.c.end, d.c.doc_id,
+                       d.c.source_id, d.c.url,
+                       func.row_number().over(partition_by=c.c.id, order_by=(score.desc(), d.c.doc_id, e.c.start))
+                       .label("rank"))
+                .join(e, e.c.claim_id == c.c.id).join(d, d.c.id == e.c.document_id)
+                .where(c.c.id.in_(order), or_(*found))).subquery()
+        result = conn.execute(select(rows).where(rows.c.rank == 1))
+        keys = list(result.keys())
+        chosen = {row[0]: dict(zip(keys, row)) for row in result}
+    return [chosen[i] for i in order if i in chosen]
+
+
 def _amount(q: ParsedQuestion, store: Store) -> Answer:
     """Figures about the regions asked for, best match first: both sides named, the measure
-    asked for, the period asked for, a cumulative figure when the question says 累计."""
+    asked for, the period asked for, a cumulative figure when the question says 累计, a figure
+    about the programme's province. Scored and ranked in SQL, so a store of millions of figures
+    returns only the best few."""
     subjects = [region_prefix(r) for r in q.donors if r.code]
     objects = [region_prefix(r) for r in q.recipients if r.code]
-    rows = store.claim_rows(subject=subjects or None) if subjects else []
-    rows += store.claim_rows(object_=objects or None) if objects else []
-    if subjects and objects:  # figures in documents that state this very pairing
-        documents = {r["doc_id"] for r in store.pairing_rows(donor=subjects, recipient=objects)}
-        rows += store.claim_rows(doc_ids=documents)
     year = re.search(r"(?:19|20)\d{2}", q.text)
-    cumulative = "累计" in q.text
     programme = _implied_programme(q.text)
-    programme_word = next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")), None)
-    programme_province = PROGRAMME_PROVINCE.get(programme or "")
-
-    def starts(code: str | None, prefixes: list[str]) -> bool:
-        return bool(code) and any(code.startswith(p) for p in prefixes)
-
-    def score(r: dict[str, Any]) -> float:
-        s = 2.0 * starts(r["subject_code"], subjects) + 2.0 * starts(r["object_code"], objects)
-        if q.measure:
-            s += 2.0 if q.measure in r["measure"] else (0.5 if q.measure in r["quote"] else -2.0)
-        if year:
-            s += 1.0 if (r["period"] or "").startswith(year.group()) else (0.5 if year.group() in r["quote"] else -0.5)
-        if cumulative:
-            s += 1.0 if r["qualifier"] == "累计" or "累计" in r["quote"] else 0.0
-        if programme_province:  # 援藏 figures are about Tibet
-            about = (r["object_code"] or "").startswith(programme_province) or bool(
-                programme_word and programme_word in r["quote"])
-            s += 1.5 if about else -1.0
-        return s
-
-    best: dict[int, dict[str, Any]] = {}
-    for r in sorted(rows, key=score, reverse=True):
-        best.setdefault(r["id"], r)
-    ranked = [r for r in best.values() if score(r) > 0][:8]
+    ranked = _ranked_claims(store, subjects, objects, q.measure, year.group() if year else None, "累计" in q.text,
+                            PROGRAMME_PROVINCE.get(programme or ""),
+                            next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")),
+                                 None))
     claims = [
         {"measure": r["measure"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
          "period": r["period"], "subject": {"code": r["subject_code"], "name": r["subject"]},
