@@ -50,6 +50,17 @@ def test_bulk_store_and_measure(bench, shared_corpus, tmp_path):
     for row in store.pairing_rows()[:200]:  # quotes are the stored text at the stored span
         doc = store.document(row["doc_id"])
         assert doc["text"][row["start"]:row["end"]] == row["quote"]
+    from collections import defaultdict
+
+    from duikou.answer.respond import _distinct_sources
+
+    grouped = defaultdict(list)
+    for row in store.pairing_rows():
+        grouped[row["id"]].append(row)
+    facts = store.pairing_facts()
+    assert len(facts) == len(grouped)
+    for fact in facts:  # the bulk writer keeps the sources as Store.add does
+        assert fact["documents"] == len(_distinct_sources(grouped[fact["id"]]))
     questions = {kind: qs[:1] for kind, qs in bench.QUESTIONS.items()}
     result = bench.measure(store, rounds=1, questions=questions)
     assert result["questions"] == 5 and set(result["per_kind"]) == set(questions)
