@@ -129,3 +129,11 @@ def test_passages_fill_in_when_nothing_can_be_judged(example_store, monkeypatch)
     # without the search module the answer still comes, with no passages
     monkeypatch.setitem(sys.modules, "duikou.answer.passages", None)
     assert ask("援青干部在共和县修建了什么", example_store).passages == []
+
+
+def test_zhiyuan_qinghai_is_not_the_programme_word():
+    from duikou.answer.respond import _programme_hint
+
+    assert _programme_hint("谁对口支援青海?") is None
+    assert _programme_hint("江苏援青干部有多少?") == "援青"
+    assert _programme_hint("汶川地震后哪个省对口援建北川?") == "灾后重建"

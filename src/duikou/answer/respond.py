@@ -255,7 +255,8 @@ def _short(name: str | None) -> str:
 # ---- programme of a question ----------------------------------------------------------------------
 
 def _programme_hint(question: str) -> str | None:
-    """A programme the question names outright (援疆, 地震, 东西部 …)."""
+    """A programme the question names outright (援疆, 地震, 东西部 …); 支援青海 is not 援青."""
+    question = question.replace("援青海", "")
     return next((p for word, p in PROGRAMME_HINTS.items() if word in question), None)
 
 
