@@ -80,6 +80,7 @@ def test_a_relation_question_works_in_either_order(example_store):
         (part,) = ask(question, example_store).parts
         assert part.verdict == "yes", question
         assert {(f.donor["name"], f.recipient["name"]) for f in part.facts} == {("江苏省苏州市", "贵州省铜仁市")}
+        assert part.donor == {"code": "320500", "name": "江苏省苏州市"}  # oriented as the evidence says
 
 
 def test_official_rows_answer_when_the_corpus_is_silent(example_store):

@@ -423,10 +423,20 @@ def _disambiguate(donor: Region, recipient: Region | None) -> tuple[Region, Regi
     return donor, recipient
 
 
+def _oriented(store: Store, a: Region, b: Region | None) -> tuple[Region, Region | None]:
+    if b is None or _official_rows([a], [b]) or _corpus_facts(store, [a], [b]):
+        return a, b
+    if _official_rows([b], [a]) or _corpus_facts(store, [b], [a]):
+        return b, a
+    return a, b
+
+
 def _yes_no(q: ParsedQuestion, store: Store, as_of: int | None) -> Answer:
     if not q.donors:
         return Answer(q.text, q.kind, "没有在问题中识别出援助方地区，无法回答。", [])
     pairs = [_disambiguate(d, r) for d in q.donors for r in (q.recipients or [None])]
+    if q.symmetric:  # "A和B是对口关系吗": the donor is whichever side the registry or the corpus says
+        pairs = [_oriented(store, d, r) for d, r in pairs]
     parts = [_part(q, store, d, r, as_of) for d, r in pairs]
     several = len(q.recipients) > 1
 
