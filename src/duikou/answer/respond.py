@@ -547,8 +547,8 @@ def _ranked_claims(store: Store, subjects: list[str], objects: list[str], measur
                   .where(_prefix_match(p.c.donor_code, subjects), _prefix_match(p.c.recipient_code, objects)))
         found.append(e.c.document_id.in_(paired))
 
-    def has(column: Any, word: str) -> Any:
-        return func.coalesce(func.instr(column, word), 0) > 0
+    def has(column: Any, word: str) -> Any:  # LIKE '%word%': SQLite and PostgreSQL alike
+        return func.coalesce(column, "").contains(word, autoescape=True)
 
     score = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)
     if measure:
