@@ -22,9 +22,23 @@ from duikou.answer.respond import Answer, facts_by_prefix
 from duikou.answer.respond import ask as _ask
 from duikou.store import Store, open_store
 
-__all__ = ["connect", "ask", "registry", "registry_table", "registry_frame", "parts_table", "parts_frame",
-           "pairings", "pairings_table", "pairings_frame", "claims_table", "claims_frame", "passages_table",
-           "passages_frame", "to_pandas"]
+__all__ = [
+    "ask",
+    "claims_frame",
+    "claims_table",
+    "connect",
+    "pairings",
+    "pairings_frame",
+    "pairings_table",
+    "parts_frame",
+    "parts_table",
+    "passages_frame",
+    "passages_table",
+    "registry",
+    "registry_frame",
+    "registry_table",
+    "to_pandas",
+]
 
 
 def connect(db: str | None = None) -> Store:

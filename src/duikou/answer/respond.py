@@ -315,7 +315,7 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
             bits.append(head)
         if facts:
             docs = sorted({qt["doc"] for f in facts for qt in f.quotes})
-            bits.append(f"本语料有报道：" + "；".join(_fact_line(f) for f in facts[:3])
+            bits.append("本语料有报道：" + "；".join(_fact_line(f) for f in facts[:3])
                         + f"（{len(docs)} 篇文档：{'、'.join(docs[:5])}）")
         else:
             bits.append("本语料没有报道")
@@ -651,7 +651,7 @@ def _passages(store: Store, question: str, k: int = 5) -> list[dict[str, Any]]:
         return []
     try:
         return list(related_passages(store, question, k=k))
-    except Exception:  # the fallback must never break an answer
+    except Exception:  # noqa: BLE001 - the fallback must never break an answer
         return []
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from typing import Any
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
