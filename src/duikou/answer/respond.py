@@ -594,10 +594,13 @@ def _amount(q: ParsedQuestion, store: Store) -> Answer:
     objects = [region_prefix(r) for r in q.recipients if r.code]
     year = re.search(r"(?:19|20)\d{2}", q.text)
     programme = _implied_programme(q.text)
-    ranked = _ranked_claims(store, subjects, objects, q.measure, year.group() if year else None, "累计" in q.text,
-                            PROGRAMME_PROVINCE.get(programme or ""),
-                            next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")),
-                                 None))
+    args = (q.measure, year.group() if year else None, "累计" in q.text, PROGRAMME_PROVINCE.get(programme or ""),
+            next((w for w, p in PROGRAMME_HINTS.items() if p == programme and w.startswith("援")), None))
+    ranker = getattr(store, "ranked_claims", None)  # the store's own (bounded, faster on large stores)
+    if ranker is not None:
+        ranked = ranker(subjects or None, objects or None, *args) if subjects or objects else []
+    else:
+        ranked = _ranked_claims(store, subjects, objects, *args)
     claims = [
         {"measure": r["measure"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
          "period": r["period"], "subject": {"code": r["subject_code"], "name": r["subject"]},
