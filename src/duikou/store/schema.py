@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Statements that bring a database from version N-1 to N (portable SQL: SQLite and PostgreSQL).
 MIGRATIONS: dict[int, list[str]] = {
@@ -48,6 +48,16 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     5: ["ALTER TABLE passages ADD COLUMN tokens TEXT"],  # stored search tokens (answer.passages)
     6: [],  # pairing_sources is new (create_all makes it); Store fills it after the upgrade
+    # Store.ranked_claims bounds figures from these columns alone: covering indexes, read
+    # without touching the table (they replace the one-column indexes of version 4)
+    7: [
+        "DROP INDEX IF EXISTS ix_claims_subject",
+        "DROP INDEX IF EXISTS ix_claims_object",
+        "CREATE INDEX IF NOT EXISTS ix_claims_subject_cover ON claims "
+        "(subject_code, object_code, measure, period, qualifier)",
+        "CREATE INDEX IF NOT EXISTS ix_claims_object_cover ON claims "
+        "(object_code, subject_code, measure, period, qualifier)",
+    ],
 }
 
 metadata = MetaData()
@@ -188,8 +198,10 @@ Index("ix_pairing_sources_best", pairing_sources.c.pairing_id, pairing_sources.c
       pairing_sources.c.best_id)
 Index("ix_pairings_donor", pairings.c.donor_code)
 Index("ix_pairings_recipient", pairings.c.recipient_code)
-Index("ix_claims_subject", claims.c.subject_code)
-Index("ix_claims_object", claims.c.object_code)
+Index("ix_claims_subject_cover", claims.c.subject_code, claims.c.object_code, claims.c.measure, claims.c.period,
+      claims.c.qualifier)
+Index("ix_claims_object_cover", claims.c.object_code, claims.c.subject_code, claims.c.measure, claims.c.period,
+      claims.c.qualifier)
 Index("ix_pairing_evidence_source", pairing_evidence.c.pairing_id, pairing_evidence.c.source)
 Index("ix_pairing_evidence_cluster", pairing_evidence.c.pairing_id, pairing_evidence.c.cluster)
 Index("ix_pairing_evidence_quote", pairing_evidence.c.pairing_id, pairing_evidence.c.quote_key)
