@@ -512,3 +512,22 @@ def test_related_headlines_after_a_footer_stay_out() -> None:
     ):
         text = clean_text(FIRST_ARTICLE + FOOTER + tail)[0]
         assert text == FIRST_ARTICLE.strip(), text
+
+
+def test_a_table_of_pairs_after_the_article_is_kept():
+    from duikou.clean import clean_text
+
+    raw = ("经两市同意，甲方各区与乙方各县建立结对合作关系，双方将加强协作。\n"
+           "区县结对安排\n宝安区 | 信丰县 |\n龙岗区 | 寻乌县 |\n龙华区 | 安远县 |\n")
+    text, _ = clean_text(raw)
+    assert "区县结对安排" in text and "龙华区 | 安远县 |" in text
+
+
+def test_menu_bars_are_no_table():
+    from duikou.clean import clean_text
+
+    raw = "经两市同意，甲方各区与乙方各县建立结对合作关系，双方将加强协作。\n首页 | 新闻 | 视频 | 图片\n关于我们 | 联系我们\n"
+    assert clean_text(raw)[0] == "经两市同意，甲方各区与乙方各县建立结对合作关系，双方将加强协作。"
+    # two rows are no table either
+    raw = "经两市同意，双方将加强协作，结对工作全面推进。\n宝安区 | 信丰县 |\n龙岗区 | 寻乌县 |\n"
+    assert "宝安区" not in clean_text(raw)[0]

@@ -426,6 +426,11 @@ def _judge(text: str, kept_only: bool) -> list[tuple[int, int, int | None, bool,
         also_keep = _phrase_run(lines, verdicts, items, prose, first, last)
     if footer_at is not None and footer_at + 1 < n_lines:
         also_keep |= _glued_headlines(lines, verdicts, items, prose, footer_at)
+    if first is not None and ("|" in text or "｜" in text):
+        table = _table_rows(lines, verdicts, first)
+        for i in table:
+            verdicts[i] = None
+        also_keep |= table
 
     out: list[tuple[int, int, int | None, bool, str]] = []
     last_line = n_lines - 1
@@ -472,6 +477,54 @@ PHRASE_RUN_LONG = 10  # a run this long needs no other sign that it continues th
 PHRASE_MAX_LEN = 30  # characters of one phrase line
 PHRASE_RUN_MEAN_LEN = 20  # mean characters per line of such a run (headline lists run longer)
 PHRASE_RUN_MEAN_MIN = 8  # ... and at least this (a tag or keyword list runs shorter)
+_TABLE_CELL = re.compile(r"[\u3400-\u9fff][^|｜]{0,11}")
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """The cells of a table row written with bars (甲区 | 乙县 |), or None."""
+    if "|" not in line and "｜" not in line:
+        return None
+    cells = [c.strip() for c in _BARS.split(line.strip().strip("|｜"))]
+    if not 2 <= len(cells) <= 4 or not all(_TABLE_CELL.fullmatch(c) for c in cells):
+        return None
+    if _URLISH.search(line):
+        return None
+    return cells
+
+
+def _table_rows(lines: list[str], verdicts: list[str | None], first: int) -> set[int]:
+    """A table in the article: at least three rows of two to four short cells, each with the same
+    number of cells (a list of pairs: 甲区 | 乙县 |), and the short heading just above it. A menu
+    bar is one line of many cells, and spam is decided before: neither comes back."""
+    keep: set[int] = set()
+    run: list[int] = []
+    width = 0
+
+    def close() -> None:
+        if len(run) >= 3:
+            keep.update(run)
+            above = run[0] - 1
+            while above > first and verdicts[above] == "blank":
+                above -= 1
+            line = lines[above] if above >= first else ""
+            if line and len(line) <= 30 and _CJK_RE.search(line) and not _BARS.search(line) \
+                    and verdicts[above] in (None, "chrome"):
+                keep.add(above)
+
+    for i in range(first + 1, len(lines)):
+        if verdicts[i] == "blank":
+            continue
+        cells = _table_cells(lines[i]) if verdicts[i] in (None, "chrome") else None
+        if cells is not None and (not run or len(cells) == width):
+            run.append(i)
+            width = len(cells)
+            continue
+        close()
+        run, width = ([i], len(cells)) if cells is not None else ([], 0)
+    close()
+    return keep
+
+
 _DATE_STAMP = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
 _OPEN_END = re.compile(r"[^。！？!?…”」』\"')）]$")
 
