@@ -61,7 +61,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from duikou.models import RawPage  # noqa: E402
+from duikou.models import RawPage
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
 
@@ -394,10 +394,8 @@ def pairing_facts_of(question: str, store) -> list:
 
 
 def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> dict:
-    from duikou.answer import respond
+    from duikou.answer import passages, respond
     from duikou.answer.passages import related_passages
-
-    from duikou.answer import passages
 
     t0 = time.perf_counter()
     related_passages(store, "对口支援")  # builds the passage index once for this store

@@ -48,15 +48,16 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     5: ["ALTER TABLE passages ADD COLUMN tokens TEXT"],  # stored search tokens (answer.passages)
     6: [],  # pairing_sources is new (create_all makes it); Store fills it after the upgrade
-    # Store.ranked_claims bounds figures from these columns alone: covering indexes, read
-    # without touching the table (they replace the one-column indexes of version 4)
+    # figures found by subject or object code with the columns an answer ranks them by
+    # (measure, period, qualifier), read from the index without touching the table: covering
+    # indexes that replace the one-column indexes of version 4
     7: [
         "DROP INDEX IF EXISTS ix_claims_subject",
         "DROP INDEX IF EXISTS ix_claims_object",
-        "CREATE INDEX IF NOT EXISTS ix_claims_subject_cover ON claims "
-        "(subject_code, object_code, measure, period, qualifier)",
-        "CREATE INDEX IF NOT EXISTS ix_claims_object_cover ON claims "
-        "(object_code, subject_code, measure, period, qualifier)",
+        ("CREATE INDEX IF NOT EXISTS ix_claims_subject_cover ON claims "
+         "(subject_code, object_code, measure, period, qualifier)"),
+        ("CREATE INDEX IF NOT EXISTS ix_claims_object_cover ON claims "
+         "(object_code, subject_code, measure, period, qualifier)"),
     ],
 }
 
