@@ -38,7 +38,8 @@ times after one warm-up round (which also builds the passage search index once; 
 reported as index_build_s; the first search of a store also stores the passages' tokens, so
 a new process builds it faster: index_build_from_stored_tokens_s). Fallback questions time
 `ask`, and `related_passages` on its own as well; yes/no and who questions also time
-`Store.pairing_facts` on its own (the corpus side of those answers). Prints JSON: p50, p95,
+`Store.pairing_facts` on its own (the corpus side of those answers), and amount questions
+`Store.ranked_claims` on its own (the figures, with the parameters the answer derives). Prints JSON: p50, p95,
 max overall and per kind (milliseconds), the first round, the slowest questions, store counts
 and size, build time. No timing is asserted anywhere; the issue's target is p95 <= 50 ms.
 
@@ -393,6 +394,23 @@ def pairing_facts_of(question: str, store) -> list:
     return out
 
 
+def ranked_claims_of(question: str, store) -> list:
+    """The figures of an amount question through Store.ranked_claims, with the parameters the
+    answer derives from the question (measure word, year, 累计, the programme's province)."""
+    from duikou.answer import respond
+    from duikou.answer.question import parse_question
+    from duikou.store.database import region_prefix
+
+    q = parse_question(question)
+    year = re.search(r"(?:19|20)\d{2}", q.text)
+    programme = respond._implied_programme(q.text)
+    word = next((w for w, p in respond.PROGRAMME_HINTS.items() if p == programme and w.startswith("援")), None)
+    return store.ranked_claims([region_prefix(r) for r in q.donors if r.code],
+                               [region_prefix(r) for r in q.recipients if r.code], q.measure,
+                               year.group() if year else None, "累计" in q.text,
+                               respond.PROGRAMME_PROVINCE.get(programme or ""), word)
+
+
 def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> dict:
     from duikou.answer import passages, respond
     from duikou.answer.passages import related_passages
@@ -413,6 +431,7 @@ def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> 
     times: dict[str, list[float]] = {kind: [] for kind in questions}
     search: list[float] = []
     facts: list[float] = []
+    figures: list[float] = []
     slowest: dict[str, float] = {}
     for _ in range(rounds):
         for kind, q in flat:
@@ -429,6 +448,10 @@ def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> 
                 t = time.perf_counter()
                 pairing_facts_of(q, store)
                 facts.append((time.perf_counter() - t) * 1000)
+            elif kind == "amount" and hasattr(store, "ranked_claims"):
+                t = time.perf_counter()
+                ranked_claims_of(q, store)
+                figures.append((time.perf_counter() - t) * 1000)
     every = [ms for values in times.values() for ms in values]
     return {
         "questions": len(flat), "rounds": rounds,
@@ -436,6 +459,7 @@ def measure(store, rounds: int, questions: dict[str, list[str]] = QUESTIONS) -> 
         "per_kind": {kind: summary(values) for kind, values in times.items()},
         "related_passages_alone": summary(search) if search else None,
         "pairing_facts_alone": summary(facts) if facts else None,
+        "ranked_claims_alone": summary(figures) if figures else None,
         "first_round_ms": summary(list(first.values())),
         "slowest_questions_ms": dict(sorted(slowest.items(), key=lambda kv: -kv[1])[:5]),
         "index_build_s": round(index_s, 2),

@@ -267,6 +267,67 @@ def test_a_version_4_database_gets_the_tokens_column(tmp_path):
     assert upgraded.pairing_facts()[0]["documents"] == 1
 
 
+def _reference_ranking(store, subjects, objects, measure, year, cumulative, province, word, limit=8):
+    """Store.ranked_claims' contract, computed the plain way over every evidence row."""
+    def starts(code, prefixes):
+        return bool(code) and any(code.startswith(p) for p in prefixes or [])
+
+    paired_docs = ({r["doc_id"] for r in store.pairing_rows(donor=subjects, recipient=objects)}
+                   if subjects and objects else set())
+    best = {}
+    for r in store.claim_rows():
+        by_s, by_o = starts(r["subject_code"], subjects), starts(r["object_code"], objects)
+        if not (by_s or by_o or r["doc_id"] in paired_docs):
+            continue
+        score = 2.0 * by_s + 2.0 * by_o
+        if measure:
+            score += 2.0 if measure in r["measure"] else 0.5 if measure in r["quote"] else -2.0
+        if year:
+            score += 1.0 if (r["period"] or "").startswith(year) else 0.5 if year in r["quote"] else -0.5
+        if cumulative:
+            score += 1.0 if r["qualifier"] == "累计" or "累计" in r["quote"] else 0.0
+        if province:
+            about = starts(r["object_code"], [province]) or bool(word and word in r["quote"])
+            score += 1.5 if about else -1.0
+        key = (-score, r["doc_id"], r["start"])
+        if r["id"] not in best or key < best[r["id"]][0]:
+            best[r["id"]] = (key, 0 if by_s else 1 if by_o else 2, r)
+    ranked = sorted((v for v in best.values() if -v[0][0] > 0), key=lambda v: (v[0][0], v[1], v[2]["id"]))
+    return [(v[2]["id"], -v[0][0], v[2]["doc_id"], v[2]["start"]) for v in ranked[:limit]]
+
+
+def test_ranked_claims_follow_their_contract(shared_corpus, tmp_path):
+    from duikou.engines.local import ingest
+
+    store = open_store(str(tmp_path / "dev.db"))
+    ingest([shared_corpus / "seeds" / "pages.jsonl", shared_corpus / "dev" / "pages.jsonl"], store)
+    cases = [
+        (["32"], ["6325"], "资金", None, False, None, None),
+        (["32"], ["63"], "资金", "2019", True, "63", "援青"),
+        (["33"], ["65"], "资金", None, True, "65", "援疆"),
+        (["11"], ["5401"], "干部", None, False, "54", "援藏"),
+        (["44"], None, "项目", None, False, "65", "援疆"),
+        (None, ["6326"], None, "2020", False, None, None),
+        (["31"], ["6326"], "资金", None, False, None, None),
+        (["37"], ["5107"], "投资", None, False, None, None),
+        (["12"], ["6323"], "项目", None, False, None, None),
+        (["32"], None, None, None, False, None, None),
+        (["32"], ["61"], "销售", "2020", True, None, None),
+    ]
+    for subjects, objects, measure, year, cumulative, province, word in cases:
+        for limit in (1, 3, 8, 30):
+            got = store.ranked_claims(subjects, objects, measure, year, cumulative, province, word, limit=limit)
+            expected = _reference_ranking(store, subjects, objects, measure, year, cumulative, province, word, limit)
+            assert [(r["id"], r["score"], r["doc_id"], r["start"]) for r in got] == expected, (subjects, objects, limit)
+    assert store.ranked_claims(None, None) == [] and store.ranked_claims(["32"], None, limit=0) == []
+    found_by_documents = [r for r in store.ranked_claims(["37"], ["5107"], "投资", limit=30)
+                          if not (r["subject_code"] or "").startswith("37") and not (r["object_code"] or "").startswith("5107")]
+    assert found_by_documents  # figures found only through documents that state the pairing
+    row = store.ranked_claims(["32"], ["6325"], "资金")[0]
+    assert set(store.claim_rows()[0]) - {"passage"} <= set(row)
+    store.engine.dispose()
+
+
 def test_claims_indexes_follow_the_version(tmp_path):
     import sqlite3
 
@@ -286,3 +347,4 @@ def test_claims_indexes_follow_the_version(tmp_path):
     assert {"ix_claims_subject_cover", "ix_claims_object_cover"} <= names
     assert not {"ix_claims_subject", "ix_claims_object"} & names
     assert len(upgraded.claim_rows(subject=["32"], object_=["6325"])) == 1
+    assert len(upgraded.ranked_claims(["32"], ["6325"], "援助资金")) == 1

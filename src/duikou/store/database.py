@@ -348,6 +348,115 @@ class Store:
             rows.sort(key=lambda r: (r["id"], r["doc_id"], r["start"]))
         return rows
 
+    def ranked_claims(self, subjects: list[str] | None, objects: list[str] | None, measure: str | None = None,
+                      year: str | None = None, cumulative: bool = False, programme_province: str | None = None,
+                      programme_word: str | None = None, limit: int = 8) -> list[dict[str, Any]]:
+        """The best `limit` figures for a question, with a positive score, each with its
+        best-scoring evidence row (ties: doc_id, start); ordered by score, then figures whose
+        subject is asked, then whose object is asked, then the others, then id.
+
+        Candidates: figures whose subject starts with one of `subjects`, whose object starts with
+        one of `objects`, or (both given) that stand in a document stating such a pairing. Score
+        of an evidence row: +2 subject asked, +2 object asked; `measure`: +2 in the figure's
+        measure, else +0.5 in the quote, else -2; `year`: +1 the period starts with it, else +0.5
+        in the quote, else -0.5; `cumulative`: +1 qualifier 累计 or 累计 in the quote;
+        `programme_province`: +1.5 the object is inside it or (`programme_word`) the quote
+        names the programme, else -1. A figure scores its best row.
+
+        Fast on large stores: bounds from the figure's own columns (read from covering indexes)
+        decide which figures can reach the top at all; only those with a quote-dependent part
+        are scored on their evidence, and figures found only through a pairing's documents are
+        read only when they could still make the top."""
+        from sqlalchemy import case, false, literal
+
+        if not subjects and not objects or limit <= 0:
+            return []
+        c, e, d = s.claims, s.claim_evidence, s.documents
+
+        def prefixed(column: Any, prefixes: list[str] | None) -> Any:
+            return or_(*(_starts_with(column, p) for p in prefixes)) if prefixes else false()
+
+        def has(column: Any, word: str) -> Any:
+            return func.coalesce(func.instr(column, word), 0) > 0
+
+        by_subject, by_object = prefixed(c.c.subject_code, subjects), prefixed(c.c.object_code, objects)
+        side = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)
+        low, high, exact = side, side, side  # bounds from the figure's columns; the row's score
+        if measure:
+            hit = has(c.c.measure, measure)
+            low = low + case((hit, 2.0), else_=-2.0)
+            high = high + case((hit, 2.0), else_=0.5)
+            exact = exact + case((hit, 2.0), (has(e.c.quote, measure), 0.5), else_=-2.0)
+        if year:
+            hit = func.substr(func.coalesce(c.c.period, ""), 1, len(year)) == year
+            low = low + case((hit, 1.0), else_=-0.5)
+            high = high + case((hit, 1.0), else_=0.5)
+            exact = exact + case((hit, 1.0), (has(e.c.quote, year), 0.5), else_=-0.5)
+        if cumulative:
+            hit = c.c.qualifier == "累计"
+            low = low + case((hit, 1.0), else_=0.0)
+            high = high + literal(1.0)
+            exact = exact + case((or_(hit, has(e.c.quote, "累计")), 1.0), else_=0.0)
+        if programme_province:
+            hit = _starts_with(c.c.object_code, programme_province)
+            low = low + case((hit, 1.5), else_=-1.0)
+            high = high + case((hit, 1.5), else_=1.5 if programme_word else -1.0)
+            word = has(e.c.quote, programme_word) if programme_word else false()
+            exact = exact + case((or_(hit, word), 1.5), else_=-1.0)
+        group = case((by_subject, 0), (by_object, 1), else_=2)
+        # the most any figure found only through a pairing's documents can score
+        only_paired = sum(((2.0 if measure else 0.0), (1.0 if year else 0.0), (1.0 if cumulative else 0.0),
+                           (1.5 if programme_province else 0.0)))
+        asked = or_(by_subject, by_object)
+        with self.engine.connect() as conn:
+            # 1. figures whose score does not depend on their quotes: the best `limit` of them
+            certain = [(r.score, r.grp, r.id) for r in conn.execute(
+                select(c.c.id, low.label("score"), group.label("grp")).where(asked, low == high, low > 0)
+                .order_by(low.desc(), group, c.c.id).limit(limit))]
+            # 2. figures whose quotes decide: those that could still enter, scored on their rows
+            floor = certain[-1][0] if len(certain) == limit else 0.0
+            best = func.max(exact).label("score")
+            uncertain = [(r.score, r.grp, r.id) for r in conn.execute(
+                select(c.c.id, best, group.label("grp")).join(e, e.c.claim_id == c.c.id)
+                .where(asked, low != high, high >= floor, high > 0).group_by(c.c.id).having(best > 0))]
+            ranked = sorted(certain + uncertain, key=lambda t: (-t[0], t[1], t[2]))[:limit]
+            # 3. figures only in documents that state the pairing, when they could still enter
+            paired = None
+            if subjects and objects and (len(ranked) < limit or ranked[-1][0] <= only_paired):
+                p, pe = s.pairings, s.pairing_evidence
+                paired = (select(pe.c.document_id).join(p, p.c.id == pe.c.pairing_id)
+                          .where(prefixed(p.c.donor_code, subjects), prefixed(p.c.recipient_code, objects)))
+                ranked += [(r.score, r.grp, r.id) for r in conn.execute(
+                    select(c.c.id, best, group.label("grp")).join(e, e.c.claim_id == c.c.id)
+                    .where(case((asked, 1), else_=0) == 0, e.c.document_id.in_(paired))
+                    .group_by(c.c.id).having(best > 0))]
+                ranked = sorted(ranked, key=lambda t: (-t[0], t[1], t[2]))[:limit]
+            if not ranked:
+                return []
+            order = [claim_id for _score, _grp, claim_id in ranked]
+            scores = {claim_id: score for score, _grp, claim_id in ranked}
+            # 4. the best evidence row of each (for a figure found through the pairing's
+            # documents, one of those documents)
+            rows_of = [e.c.claim_id.in_(order)]
+            if paired is not None:
+                rows_of.append(or_(asked, e.c.document_id.in_(paired)))
+            chosen = (select(c, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor,
+                             e.c.confidence, d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published,
+                             exact.label("score"), func.row_number().over(
+                                 partition_by=c.c.id, order_by=(exact.desc(), d.c.doc_id, e.c.start)).label("rank"))
+                      .join(e, e.c.claim_id == c.c.id).join(d, d.c.id == e.c.document_id).where(*rows_of)
+                      .subquery())
+            result = conn.execute(select(chosen).where(chosen.c.rank == 1))
+            keys = list(result.keys())
+            found = {row[0]: dict(zip(keys, row, strict=True)) for row in result}
+        out = []
+        for claim_id in order:
+            row = found[claim_id]
+            row.pop("rank")
+            row["score"] = scores[claim_id]
+            out.append(row)
+        return out
+
     def document(self, doc_id: str) -> dict[str, Any] | None:
         rows = self._execute(select(s.documents).where(s.documents.c.doc_id == doc_id))
         return dict(rows[0]._mapping) if rows else None

@@ -49,8 +49,9 @@ MIGRATIONS: dict[int, list[str]] = {
     5: ["ALTER TABLE passages ADD COLUMN tokens TEXT"],  # stored search tokens (answer.passages)
     6: [],  # pairing_sources is new (create_all makes it); Store fills it after the upgrade
     # figures found by subject or object code with the columns an answer ranks them by
-    # (measure, period, qualifier), read from the index without touching the table: covering
-    # indexes that replace the one-column indexes of version 4
+    # (measure, period, qualifier; Store.ranked_claims bounds scores from them), read from the
+    # index without touching the table: covering indexes that replace the one-column indexes of
+    # version 4
     7: [
         "DROP INDEX IF EXISTS ix_claims_subject",
         "DROP INDEX IF EXISTS ix_claims_object",
