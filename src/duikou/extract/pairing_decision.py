@@ -21,7 +21,15 @@ from duikou.extract.pairing_candidates import Candidate, Context, build_context,
 from duikou.extract.pairing_data import vocab
 from duikou.extract.pairing_features import features, misaligned, states_assistance
 from duikou.extract.pairing_features import names as instance_names
-from duikou.extract.pairings import _clause_of, _Extractor, _key, _level, _programme, _since
+from duikou.extract.pairings import (
+    VENUE_AWAY,
+    _clause_of,
+    _Extractor,
+    _key,
+    _level,
+    _programme,
+    _since,
+)
 from duikou.models import Evidence, Mention, Pairing, Region
 
 MODEL_NAME = "pairings"
@@ -104,8 +112,19 @@ def decide_pairings(text: str, mentions: list[Mention], published: str | None = 
     threshold = shipped_threshold() if threshold is None else threshold
     ctx, scored = scored_candidates(text, mentions, published, model, threshold, extractor)
     chosen = [(c, p, own) for c, p, own in scored
-              if p >= threshold and not misaligned(ctx, c) and states_assistance(ctx.text, c.start, c.end)]
+              if p >= threshold and not misaligned(ctx, c) and states_assistance(ctx.text, c.start, c.end)
+              and not _no_party(ctx, c)]
     return _pairings(ctx, chosen, text, published)
+
+
+def _no_party(ctx: Context, c: Candidate) -> bool:
+    """Places that are no party, whatever the model says: the place of a school or hospital
+    (昆山市实验小学与玛沁县第一小学结对), and a place named only as where people go to learn or
+    meet (援疆干部在乌鲁木齐参加培训)."""
+    ga, gb = ctx.groups[c.a], ctx.groups[c.b]
+    if ga.institution or gb.institution:
+        return True
+    return ctx.extractor._venue(gb, VENUE_AWAY) or ctx.extractor._venue(ga, VENUE_AWAY)
 
 
 def _cue(ctx: Context, start: int, end: int) -> str | None:

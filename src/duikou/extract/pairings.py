@@ -461,13 +461,29 @@ def _programme(donor: Region, recipient: Region, cue: str | None, text: str, v: 
     if prov in ("510000", "620000", "610000") and _disaster(donor, recipient, cue, document or text, v):
         return "灾后重建"
     hinted = cue_programme(cue) if cue else None
-    if hinted == "对口合作" and base != "对口合作":
+    if hinted == "对口合作" and base != "对口合作" and not _named_cooperation(recipient, document or text, v):
         hinted = None
     if not hinted and base == "其他对口支援" and document and _rank(recipient) <= 5 and _rank(donor) >= 8 \
             and not any(w in document for w in v.words("other_support")) \
             and any(w in document for w in v.words("east_west")):
         return "东西部协作"  # 杭州 → 恩施州 (湖北) in a document about 东西部协作
     return hinted or base
+
+
+def _named_cooperation(recipient: Region, document: str, v: PairingVocab) -> bool:
+    """Does the document name a 对口合作 with the recipient's province by its one-character
+    abbreviation (深赣对口合作, 京冀对口合作)? Outside the north-east, 对口合作 in an office's name
+    (对口支援和对口合作工作领导小组) says nothing of the pair."""
+    short: dict[str, list[str]] = v.cached("province_short", _province_short)  # type: ignore[assignment]
+    return any(ch + "对口合作" in document for ch in short.get(_province(recipient) or "", ()))
+
+
+def _province_short(v: PairingVocab) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for ch, codes in v.province_abbrevs.items():
+        for code in codes:
+            out.setdefault(code, []).append(ch)
+    return out
 
 
 # --------------------------------------------------------------------------- extraction
@@ -654,7 +670,11 @@ class _Extractor:
             return
         ordered = _by_rank(a.region, b.region)
         if ordered:
-            self.add(*ordered, (s, e), "table", 0.75)
+            # the table's programme is the one the text above it speaks of (深赣对口合作…安排)
+            above = [m.group() for m in self.v.verb_re.finditer(t, 0, s)] + \
+                    [m.group() for m in self.v.relation_re.finditer(t, 0, s)]
+            cue = next((c for c in reversed(above) if cue_programme(c)), None)
+            self.add(*ordered, (s, e), "table", 0.75, cue)
 
     def cues(self, s: int, e: int) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
         """The verb and relation cue matches in text[s:e], computed once per sentence."""
