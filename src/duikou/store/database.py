@@ -367,7 +367,7 @@ class Store:
         decide which figures can reach the top at all; only those with a quote-dependent part
         are scored on their evidence, and figures found only through a pairing's documents are
         read only when they could still make the top."""
-        from sqlalchemy import case, false, literal
+        from sqlalchemy import and_, case, false, literal
 
         if not subjects and not objects or limit <= 0:
             return []
@@ -413,12 +413,17 @@ class Store:
             certain = [(r.score, r.grp, r.id) for r in conn.execute(
                 select(c.c.id, low.label("score"), group.label("grp")).where(asked, low == high, low > 0)
                 .order_by(low.desc(), group, c.c.id).limit(limit))]
-            # 2. figures whose quotes decide: those that could still enter, scored on their rows
-            floor = certain[-1][0] if len(certain) == limit else 0.0
+            # 2. figures whose quotes decide: those whose bound would put them before the last of
+            # those (the final top can only be better), scored on their rows
+            could_enter = high > 0
+            if len(certain) == limit:
+                score, grp, claim_id = certain[-1]
+                could_enter = or_(high > score, and_(high == score, or_(
+                    group < grp, and_(group == grp, c.c.id < claim_id))))
             best = func.max(exact).label("score")
             uncertain = [(r.score, r.grp, r.id) for r in conn.execute(
                 select(c.c.id, best, group.label("grp")).join(e, e.c.claim_id == c.c.id)
-                .where(asked, low != high, high >= floor, high > 0).group_by(c.c.id).having(best > 0))]
+                .where(asked, low != high, could_enter).group_by(c.c.id).having(best > 0))]
             ranked = sorted(certain + uncertain, key=lambda t: (-t[0], t[1], t[2]))[:limit]
             # 3. figures only in documents that state the pairing, when they could still enter
             paired = None
