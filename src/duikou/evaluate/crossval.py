@@ -184,7 +184,7 @@ def cross_validate(pages: str | Path, pairings: str | Path | None = None, amount
     if k < 2:
         raise ValueError("--cv needs K >= 2 folds")
     docs = load([pages], [pairings] if pairings else [], [amounts] if amounts else [])
-    n_pages = len({d.page for d in docs})
+    n_pages = len(read_jsonl(pages))  # pages that are only page furniture give no document
     if n_pages < k:
         raise ValueError(f"--cv {k} needs at least {k} pages; {pages} has {n_pages}")
     result: dict[str, Any] = {"pages": n_pages, "documents": len(docs), "folds": k}
