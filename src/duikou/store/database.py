@@ -377,7 +377,8 @@ class Store:
             return or_(*(_starts_with(column, p) for p in prefixes)) if prefixes else false()
 
         def has(column: Any, word: str) -> Any:
-            return func.coalesce(func.instr(column, word), 0) > 0
+            """The column contains the word (LIKE, escaped: SQLite and PostgreSQL alike)."""
+            return func.coalesce(column.contains(word, autoescape=True), False)
 
         by_subject, by_object = prefixed(c.c.subject_code, subjects), prefixed(c.c.object_code, objects)
         side = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)
