@@ -98,13 +98,18 @@ def predicted_pairings(docs: Sequence[LabelledDocument], model: Any, threshold: 
     return out
 
 
-def _gold_pairings(docs: Sequence[LabelledDocument]) -> list[dict]:
+def _gold(docs: Sequence[LabelledDocument], field: str) -> list[dict]:
+    """The gold rows of the documents' pages, each page once (its documents share them)."""
     seen, out = set(), []
     for d in docs:
         if d.page not in seen:
             seen.add(d.page)
-            out += d.gold_pairings
+            out += getattr(d, field)
     return out
+
+
+def _gold_pairings(docs: Sequence[LabelledDocument]) -> list[dict]:
+    return _gold(docs, "gold_pairings")
 
 
 def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
@@ -135,12 +140,7 @@ def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
 
 
 def _gold_amounts(docs: Sequence[LabelledDocument]) -> list[dict]:
-    seen, out = set(), []
-    for d in docs:
-        if d.page not in seen:
-            seen.add(d.page)
-            out += d.gold_amounts
-    return out
+    return _gold(docs, "gold_amounts")
 
 
 def cross_validate_amounts(docs: Sequence[LabelledDocument], k: int = 5) -> dict[str, Any]:

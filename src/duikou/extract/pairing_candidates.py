@@ -19,13 +19,19 @@ ordinary-word filter, with 我省/我市 and units without a code (兵团 divisi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from duikou.extract.pairings import Group, _disaster_count, _Extractor, _is_zone, _key, _within
+from duikou.extract.pairings import (
+    Group,
+    _disaster_count,
+    _Extractor,
+    _is_zone,
+    _key,
+    _sentences,
+    _within,
+)
 from duikou.models import Mention
 
-SENTENCE_END = re.compile(r"[。！？!?\n]")
 #: The most places of one sentence that are paired with each other (longer lists: the first ones).
 MAX_PLACES = 24
 KINDS = ("sentence", "carried", "title")
@@ -60,24 +66,13 @@ class Context:
     title_end: int  # end of the first line when it reads as a headline, else 0
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        if m.end() - start > 1:
-            spans.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
 def build_context(text: str, mentions: list[Mention], published: str | None = None,
                   extractor: _Extractor | None = None) -> Context:
     """extractor: the rule extractor of the same document, when one was built already (its
     places and groups are the same)."""
     ex = extractor or _Extractor(text, mentions, published)
     groups = [g for g in ex.groups if not g.event]
-    sentences = sentence_spans(ex.text)
+    sentences = _sentences(ex.text)
     starts = [s for s, _ in sentences]
     sentence_of: list[int] = []
     by_sentence: list[list[int]] = [[] for _ in sentences]
