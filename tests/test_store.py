@@ -348,3 +348,29 @@ def test_claims_indexes_follow_the_version(tmp_path):
     assert not {"ix_claims_subject", "ix_claims_object"} & names
     assert len(upgraded.claim_rows(subject=["32"], object_=["6325"])) == 1
     assert len(upgraded.ranked_claims(["32"], ["6325"], "援助资金")) == 1
+
+
+def test_a_version_7_database_gets_the_quote_words_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "v7.db"
+    store = open_store(str(path))
+    store.add(processed("a", "报道:江苏省累计投入援青资金1.5亿元。"))
+    store.engine.dispose()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX ix_claim_evidence_words")
+    con.execute("ALTER TABLE claim_evidence DROP COLUMN words")
+    con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    upgraded = open_store(str(path))
+    with upgraded.engine.connect() as conn:
+        (words,) = conn.execute(select(schema.claim_evidence.c.words)).one()
+    assert words == schema.quote_words("江苏省累计投入援青资金1.5亿元。")
+    assert words & (1 << schema.QUOTE_WORDS.index("累计")) and words & (1 << schema.QUOTE_WORDS.index("援青"))
+    assert not words & (1 << schema.QUOTE_WORDS.index("援疆"))
+    # new evidence rows get their words when stored
+    upgraded.add(processed("b", "报道:江苏省援建项目完成。"))
+    with upgraded.engine.connect() as conn:
+        got = sorted(conn.execute(select(schema.claim_evidence.c.words)).scalars())
+    assert schema.quote_words("江苏省援建项目完成。") in got

@@ -142,6 +142,13 @@ class Store:
                 elif target == 6 and version >= 4:  # (from 3 and older, the backfill made them)
                     for pairing_id in conn.execute(select(s.pairings.c.id)).scalars().all():
                         _recompute_sources(conn, pairing_id)
+                elif target == 8:
+                    columns = {col["name"] for col in inspect(conn).get_columns("claim_evidence")}
+                    if "words" not in columns:
+                        conn.execute(text("ALTER TABLE claim_evidence ADD COLUMN words INTEGER NOT NULL DEFAULT 0"))
+                    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_claim_evidence_words "
+                                      "ON claim_evidence (claim_id, words)"))
+                    _backfill_quote_words(conn)
             if version < s.SCHEMA_VERSION:
                 conn.execute(update(s.meta).where(s.meta.c.key == "schema_version")
                              .values(value=str(s.SCHEMA_VERSION)))
@@ -203,7 +210,7 @@ class Store:
 
     @staticmethod
     def _add_evidence(conn: Connection, table: Any, fact: dict[str, Any], document_id: int,
-                      offsets: list[int], ev: Evidence) -> int:
+                      offsets: list[int], ev: Evidence, **extra: Any) -> int:
         """One evidence row per (fact, document, span); its id when added, 0 when already there."""
         fact_column = next(iter(fact))
         dup = conn.execute(select(table.c.id).where(
@@ -215,7 +222,7 @@ class Store:
         return conn.execute(insert(table).values(
             **fact, document_id=document_id, start=ev.start, end=ev.end,
             raw_start=offsets[ev.start], raw_end=offsets[min(ev.end, len(offsets) - 1)],
-            quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence,
+            quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence, **extra,
         )).inserted_primary_key[0]
 
     def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing,
@@ -254,7 +261,7 @@ class Store:
                 base_unit=c.base_unit,
             )).inserted_primary_key[0]
         return 1 if self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets,
-                                       c.evidence) else 0
+                                       c.evidence, words=s.quote_words(c.evidence.quote)) else 0
 
     # -- reading ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -377,7 +384,11 @@ class Store:
             return or_(*(_starts_with(column, p) for p in prefixes)) if prefixes else false()
 
         def has(column: Any, word: str) -> Any:
-            """The column contains the word (LIKE, escaped: SQLite and PostgreSQL alike)."""
+            """The column contains the word (LIKE, escaped: SQLite and PostgreSQL alike); for the
+            quote and a word of QUOTE_WORDS, its bit in claim_evidence.words (read from an index,
+            not from the quotes)."""
+            if column is e.c.quote and word in s.QUOTE_WORDS:
+                return e.c.words.op("&")(1 << s.QUOTE_WORDS.index(word)) != 0
             return func.coalesce(column.contains(word, autoescape=True), False)
 
         by_subject, by_object = prefixed(c.c.subject_code, subjects), prefixed(c.c.object_code, objects)
@@ -577,6 +588,16 @@ def _recompute_sources(conn: Connection, pairing_id: int) -> None:
     if best:
         conn.execute(insert(ps), [{"pairing_id": pairing_id, "source": source, "best_id": row.id,
                                    "confidence": row.confidence} for source, row in best.items()])
+
+
+def _backfill_quote_words(conn: Connection) -> None:
+    """claim_evidence.words for rows stored before version 8."""
+    e = s.claim_evidence
+    updates = [{"row_id": row_id, "w": s.quote_words(quote)}
+               for row_id, quote in conn.execute(select(e.c.id, e.c.quote))]
+    updates = [u for u in updates if u["w"]]
+    if updates:
+        conn.execute(update(e).where(e.c.id == bindparam("row_id")).values(words=bindparam("w")), updates)
 
 
 def _backfill_sources(conn: Connection) -> None:
