@@ -209,3 +209,17 @@ def test_township_before_a_village_is_marked() -> None:
     assert town and town[0].why.endswith("a village follows (双桥村)") and town[0].score < 0.9
     party = [m for m in gaz.find_mentions("杭州市对口援建青川的竹园镇。") if m.region.level == "township"]
     assert party and "village" not in party[0].why and party[0].score == 0.9
+
+
+def test_a_zone_with_a_name_of_its_own_after_its_city():
+    g = default_gazetteer()
+
+    def zones(text: str) -> list[tuple[str, str | None]]:
+        return [(m.region.full_name, m.region.code) for m in g.find_mentions(text) if m.region.level == "other"]
+
+    assert zones("青岛西海岸新区与武都区建立协作关系。") == [("山东省青岛市西海岸新区", None)]
+    assert zones("宁波杭州湾新区与贞丰县结对。") == [("浙江省宁波市杭州湾新区", None)]
+    assert zones("天津港保税区与张家川回族自治县签署协议。") == [("天津市天津港保税区", None)]
+    # a division whose own name ends in 新区 stays the division; words of a sentence are no name
+    assert zones("上海浦东新区对口支援莎车县。") == []
+    assert zones("南京市对口帮扶新区建设。") == []

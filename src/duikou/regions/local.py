@@ -35,6 +35,8 @@ ZONE_WORDS: dict[str, str] = {
     "保税区": "保税区", "新区管委会": "新区管委会", "新区": "新区", "工业园区": "工业园区",
 }
 ZONE_RE = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
+#: characters that never stand in a zone's own name: words of a sentence (对口帮扶, 与, 的 …)
+ZONE_NAME_STOP = set("对援帮扶与和的在向为及、等了是将把被从到由于至其各该本全市县区省镇乡村新")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
 
@@ -247,6 +249,9 @@ class LocalUnits:
         for zm in words:
             k = by_end.get(zm.start())
             if k is None:
+                named = self._named_zone(text, mentions, by_end, zm)
+                if named is not None:
+                    found.append(named)
                 continue
             m = mentions[k]
             r = m.region
@@ -265,6 +270,39 @@ class LocalUnits:
         if not found:
             return mentions
         return _replace_inside(mentions, found)
+
+    def _named_zone(self, text: str, mentions: list[Mention], by_end: dict[int, int],
+                    zm: re.Match[str]) -> Mention | None:
+        """A zone with a name of its own between its city and the zone word: 青岛西海岸新区,
+        宁波杭州湾新区, 天津港保税区 (new districts and bonded zones). The name is 1 to 4 Chinese
+        characters with no word of a sentence in it (南京市对口帮扶新区 is no zone)."""
+        if any(m.start < zm.end() and zm.start() < m.end for m in mentions):
+            return None  # the zone word is part of a division's own name (浦东新区)
+        for gap in range(4, 0, -1):  # the farthest city first: 宁波杭州湾新区 is 宁波's
+            k = by_end.get(zm.start() - gap)
+            if k is None:
+                continue
+            name = text[zm.start() - gap:zm.start()]
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in name) or any(ch in ZONE_NAME_STOP for ch in name):
+                continue
+            m = mentions[k]
+            city = m.region
+            if city.code is None or city.level not in ("prefecture", "province") or (
+                    city.level == "province" and city.code not in MUNICIPALITIES):
+                return None
+            if gap == 1:  # 天津港保税区: the zone's name holds its city's
+                zone = m.surface + name + zm.group()
+            else:
+                zone = name + zm.group()
+            full = city.full_name + zone
+            key = f"{city.code}:{zone}"
+            region = self._zone_regions.get(key)
+            if region is None:
+                parent = city.code
+                region = self._zone_regions[key] = Region(None, zone, full, "other", city.province_code or city.code, parent)
+            return Mention(m.start, zm.end(), text[m.start:zm.end()], region, 0.85,
+                           f"zone; {zone} of {city.name}")
+        return None
 
     def _zone_region(self, city: Region, surface: str, word: str) -> Region:
         """The zone's Region: a known one from divisions.tsv / zones.tsv when its name matches,
