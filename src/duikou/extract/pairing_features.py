@@ -18,7 +18,7 @@ from importlib import resources
 import numpy as np
 
 from duikou.extract.pairing_candidates import KINDS, Candidate, Context
-from duikou.extract.pairings import Group, _is_xpcc, _key, _province, _rank
+from duikou.extract.pairings import Group, _is_xpcc, _key, _one_side, _province, _rank
 from duikou.models import Region
 
 #: Characters looked at just before the first place and just after the second.
@@ -144,26 +144,27 @@ class _Doc:
         self.top_donor = donors[0] if donors else None
         self.top_recipient = recipients[0] if recipients else None
         self.title_keys = {keys[i] for i, g in enumerate(ctx.groups) if g.end <= ctx.title_end}
-        self.lists = [self._list_of(i) for i in range(len(ctx.groups))]
+        self.lists = [list_position(ctx, i) for i in range(len(ctx.groups))]
 
-    def _list_of(self, i: int) -> tuple[int, int]:
-        """(size of the list the place stands in, its position in it). Places of one list are
-        joined by 、/和/及 and stand on one side: one province, or provinces of one rank class
-        (济南对口武隆、烟台对口巫山 does not make 武隆 and 烟台 one list)."""
-        groups, text = self.ctx.groups, self.ctx.text
 
-        def joined(x: int, y: int) -> bool:
-            if text[groups[x].end:groups[y].start].strip(" ,，") not in LIST_JOIN:
-                return False
-            a, b = groups[x].region, groups[y].region
-            return _prov(a) == _prov(b) or (_rank(a) >= 6) == (_rank(b) >= 6)
 
-        lo = hi = i
-        while lo > 0 and joined(lo - 1, lo):
-            lo -= 1
-        while hi + 1 < len(groups) and joined(hi, hi + 1):
-            hi += 1
-        return hi - lo + 1, i - lo
+def list_position(ctx: Context, i: int) -> tuple[int, int]:
+    """(size of the list the place stands in, its position in it). Places of one list are
+    joined by 、/和/及 and stand on one side: one province, or provinces of one rank class
+    (济南对口武隆、烟台对口巫山 does not make 武隆 and 烟台 one list)."""
+    groups, text = ctx.groups, ctx.text
+
+    def joined(x: int, y: int) -> bool:
+        if text[groups[x].end:groups[y].start].strip(" ,，") not in LIST_JOIN:
+            return False
+        return _one_side(groups[x].region, groups[y].region)
+
+    lo = hi = i
+    while lo > 0 and joined(lo - 1, lo):
+        lo -= 1
+    while hi + 1 < len(groups) and joined(hi, hi + 1):
+        hi += 1
+    return hi - lo + 1, i - lo
 
 
 def _full_name(text: str, g: Group) -> int:
@@ -184,7 +185,7 @@ def states_assistance(text: str, start: int, end: int) -> bool:
     return any(word_classes[m.group()] & wanted for m in pattern.finditer(text, start, end))
 
 
-def misaligned(ctx: Context, c: Candidate, lists: dict[int, tuple[int, int]] | None = None) -> bool:
+def misaligned(ctx: Context, c: Candidate) -> bool:
     """甲、乙分别与丙、丁…: two lists of one length joined by 分别 pair item by item, so 甲 with
     丁 is not stated. True for such a crossed candidate."""
     if c.kind != "sentence":
@@ -193,10 +194,8 @@ def misaligned(ctx: Context, c: Candidate, lists: dict[int, tuple[int, int]] | N
     text = ctx.text
     if "分别" not in text[ctx.groups[first].end:ctx.groups[second].start]:
         return False
-    doc = _Doc.__new__(_Doc)
-    doc.ctx = ctx
-    la, pa = doc._list_of(c.a)
-    lb, pb = doc._list_of(c.b)
+    la, pa = list_position(ctx, c.a)
+    lb, pb = list_position(ctx, c.b)
     return la == lb and la > 1 and pa != pb
 
 
