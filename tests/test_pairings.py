@@ -439,3 +439,10 @@ def test_the_decision_does_not_cross_pairs_the_rules_read():
              "静宁县": "620826", "武清区": "120114", "灵台县": "620822", "津南区": "120112"}
     assert pairs(text, names) == {("河西区", "崆峒区"), ("河西区", "庄浪县"), ("武清区", "泾川县"),
                                   ("武清区", "静宁县"), ("津南区", "灵台县")}
+
+
+def test_a_team_named_by_the_place_it_is_stationed_in():
+    names = {"浙江": "330000", "柯坪县": "652929"}
+    assert pairs("浙江援疆驻柯坪县工作组召开会议。", names) == {("浙江省", "柯坪县")}
+    names = {"广东": "440000", "伽师": "653129"}  # a county's short name, trusted by its official partner
+    assert pairs("广东援疆驻伽师工作队开展走访活动。", names) == {("广东省", "伽师县")}

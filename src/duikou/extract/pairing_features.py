@@ -64,6 +64,11 @@ def _official() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[s
     return frozenset(pairs), frozenset(donors), frozenset(recipients), frozenset(provinces)
 
 
+def official_pairs() -> frozenset[tuple[str, str]]:
+    """(donor code, recipient code) of every official arrangement (registry and known_pairings)."""
+    return _official()[0]
+
+
 def _level(region: Region) -> int:
     if _is_xpcc(region):
         return 5

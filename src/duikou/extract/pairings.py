@@ -139,11 +139,13 @@ def _unit_mentions(text: str, v: PairingVocab) -> list[Mention]:
 
 
 def _known_partner(region: Region, codes: set[str]) -> bool:
-    """Is region an official counterpart (known_pairings.tsv) of a unit named in the document?"""
-    from duikou.regions import default_gazetteer
+    """Is region an official counterpart (the registry, known_pairings.tsv) of a unit named in
+    the document?"""
+    from duikou.extract.pairing_features import official_pairs
 
-    g = default_gazetteer()
-    return any(g.known_programme(c, region.code) or g.known_programme(region.code, c) for c in codes)
+    pairs = official_pairs()
+    code = region.code
+    return any((c, code) in pairs or (code, c) in pairs for c in codes)
 
 
 def _mention_counts(mentions: list[Mention]) -> tuple[Counter[str | None], Counter[str], set[str]]:
@@ -1046,9 +1048,18 @@ class _Extractor:
         (援伊) or the place in the sentence where the team works (无锡援疆工作组在阿合奇县…)."""
         t, v = self.text, self.v
         team_re = self._team_re()
+        stationed_re = v.compiled("team_stationed", _stationed_pattern)
+        team_words = v.word_tuple("team")
         for i in idx:
             a = self.groups[i]
             m = team_re.match(t, a.end)
+            if not m and not a.institution and (st := stationed_re.match(t, a.end)):
+                # 广东援疆驻伽师工作队: a team named by the place it is stationed in
+                at = [j for j in idx if self.groups[j].start == st.end()]
+                if at and t.startswith(team_words, self.groups[at[0]].end) \
+                        and _donor_side(a.region, self.groups[at[0]].region):
+                    self.add(a.region, self.groups[at[0]].region, (s, e), "team", 0.8, st.group(1))
+                continue
             if not m or a.institution:
                 continue
             donor = a.region
@@ -1332,6 +1343,11 @@ def _undo_lookalikes(text: str, v: PairingVocab) -> str:
 def _team_pattern(v: PairingVocab) -> str:
     return (r"(?:的)?(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words) + r")(?:"
             + v.alternation("team") + ")")
+
+
+def _stationed_pattern(v: PairingVocab) -> str:
+    """<donor>(第N批)援X驻: the start of a team named by where it is stationed."""
+    return (r"(?:第[一二三四五六七八九十\d]+批)?(?:对口)?(" + "|".join(v.programme_words) + r")驻")
 
 
 def _delegation_pattern(v: PairingVocab) -> str:
