@@ -446,3 +446,13 @@ def test_a_team_named_by_the_place_it_is_stationed_in():
     assert pairs("浙江援疆驻柯坪县工作组召开会议。", names) == {("浙江省", "柯坪县")}
     names = {"广东": "440000", "伽师": "653129"}  # a county's short name, trusted by its official partner
     assert pairs("广东援疆驻伽师工作队开展走访活动。", names) == {("广东省", "伽师县")}
+
+
+def test_people_sent_by_the_subject_to_a_place():
+    names = {"江苏省": "320000", "伊犁州": "654000", "青海省": "630000", "苏州市": "320500",
+             "铜仁市": "520600", "昆山市": "320583"}
+    assert pairs("江苏省今年选派120名教师赴伊犁州支教。", names) == {("江苏省", "伊犁哈萨克自治州")}
+    assert pairs("苏州市派出医疗专家到铜仁市开展义诊。", names) == {("苏州市", "铜仁市")}
+    # a recipient sending cadres to learn in the donor, or a study trip, is no assistance
+    assert pairs("青海省选派50名干部到江苏省挂职学习。", names) == set()
+    assert pairs("苏州市派出考察组到昆山市学习。", names) == set()

@@ -52,6 +52,8 @@ DATELINE = re.compile(r"(?:社|网|报|台|电视台)([\u4e00-\u9fff]{2,12}?)(?:
 CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
 VENUE_BEFORE = re.compile(r"(?:在|于|赴|到|前往)$")
+DISPATCH = re.compile(r"派出|选派|援派|派遣|选调")
+GO_TO = re.compile(r"(?:到|赴|前往|进驻)")
 VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)")
 # a team stationed where it assists holds its own meetings there (上海援疆前指在喀什举行推进会);
 # only going somewhere to learn or attend makes a place a mere venue for it
@@ -635,6 +637,8 @@ class _Extractor:
                     self.rule_delegation(s, e, idx)
                 if len(idx) == 2 and not cued:
                     self.rule_table(s, e, idx)
+                if len(idx) >= 2 and DISPATCH.search(t, s, e):
+                    self.rule_dispatch(s, e, idx)
                 # a place ending the sentence is followed by the next one (only if a name took in
                 # the sentence's closing mark): then the rules below look past the sentence
                 edge = self.groups[idx[-1]].end >= e and e < len(t)
@@ -657,6 +661,27 @@ class _Extractor:
                     self.rule_antecedent(sentences, n, idx)
                 self._prev_idx = idx
         return self.found
+
+    def rule_dispatch(self, s: int, e: int, idx: list[int]) -> None:
+        """甲派出/选派…援疆干部（教师、医生…）到/赴乙: the place people are sent to by the
+        sentence's subject, in the donor's direction (a recipient sending cadres to learn in the
+        donor is not assistance: the ranks must agree)."""
+        t = self.text
+        first = self.groups[idx[0]]
+        if first.institution or first.start > s + 12:
+            return  # the subject opens the sentence
+        for m in DISPATCH.finditer(t, first.end, e):
+            go = GO_TO.search(t, m.end(), min(e, m.end() + 24))
+            if not go:
+                continue
+            at = [j for j in idx if go.end() <= self.groups[j].start <= go.end() + 1]
+            if not at:
+                continue
+            r = self.groups[at[0]]
+            if r.institution or not any(ch in t[m.end():go.start()] for ch in "干部人才教师医生专家队"):
+                continue
+            if _donor_side(first.region, r.region) and not self.negated(m.start()):
+                self.add(first.region, r.region, (s, e), "dispatch", 0.75)
 
     def rule_table(self, s: int, e: int, idx: list[int]) -> None:
         """A line that is only two places, as in a table or list of pairs (甲区——乙县, 甲区 | 乙县),
