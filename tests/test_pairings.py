@@ -456,3 +456,9 @@ def test_people_sent_by_the_subject_to_a_place():
     # a recipient sending cadres to learn in the donor, or a study trip, is no assistance
     assert pairs("青海省选派50名干部到江苏省挂职学习。", names) == set()
     assert pairs("苏州市派出考察组到昆山市学习。", names) == set()
+
+
+def test_one_recipient_with_its_donors_listed_after_its_role():
+    names = {"巴州": "652800", "河北省": "130000", "浙江省": "330000"}
+    text = "巴州的对口援疆省份是河北省和浙江省，其中河北省是主要对口支援省份。"
+    assert pairs(text, names) == {("河北省", "巴音郭楞蒙古自治州"), ("浙江省", "巴音郭楞蒙古自治州")}

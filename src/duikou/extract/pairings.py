@@ -53,6 +53,9 @@ CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
 VENUE_BEFORE = re.compile(r"(?:在|于|赴|到|前往)$")
 DISPATCH = re.compile(r"派出|选派|援派|派遣|选调")
+# 巴州的对口援疆省份是河北省和浙江省: the places after it are the recipient's donors
+DONOR_ROLE = re.compile(r"的(?:对口)?(?:援[\u4e00-\u9fff]|支援|帮扶|援建|援助|协作)?(?:方|省份|省市|城市|地区|单位)"
+                        r"(?:是|为|有|包括)")
 GO_TO = re.compile(r"(?:到|赴|前往|进驻)")
 VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕|会见|考察|调研|学习|培训|参加|出席)")
 # a team stationed where it assists holds its own meetings there (上海援疆前指在喀什举行推进会);
@@ -639,6 +642,8 @@ class _Extractor:
                     self.rule_table(s, e, idx)
                 if len(idx) >= 2 and DISPATCH.search(t, s, e):
                     self.rule_dispatch(s, e, idx)
+                if len(idx) >= 2 and "的" in t[s:e]:
+                    self.rule_donor_role(s, e, idx)
                 # a place ending the sentence is followed by the next one (only if a name took in
                 # the sentence's closing mark): then the rules below look past the sentence
                 edge = self.groups[idx[-1]].end >= e and e < len(t)
@@ -661,6 +666,24 @@ class _Extractor:
                     self.rule_antecedent(sentences, n, idx)
                 self._prev_idx = idx
         return self.found
+
+    def rule_donor_role(self, s: int, e: int, idx: list[int]) -> None:
+        """乙州的对口援疆省份是甲省和丙省: the recipient named before the role, its donors after."""
+        t, v = self.text, self.v
+        for m in DONOR_ROLE.finditer(t, s, e):
+            before = [j for j in idx if self.groups[j].end == m.start()]
+            after = [j for j in idx if self.groups[j].start == m.end()]
+            if not before or not after:
+                continue
+            recipient = self.groups[before[0]]
+            listed = [after[0]]  # every place joined on, whatever its rank: they share the role
+            joins = v.word_set("list_join")
+            while listed[-1] + 1 < len(self.groups) and self.groups[listed[-1] + 1].start < e and \
+                    t[self.groups[listed[-1]].end:self.groups[listed[-1] + 1].start].strip(" ,，") in joins:
+                listed.append(listed[-1] + 1)
+            for d in (self.groups[j] for j in listed):
+                if not d.institution and _donor_side(d.region, recipient.region):
+                    self.add(d.region, recipient.region, (s, e), "role", 0.85)
 
     def rule_dispatch(self, s: int, e: int, idx: list[int]) -> None:
         """甲派出/选派…援疆干部（教师、医生…）到/赴乙: the place people are sent to by the
@@ -952,6 +975,8 @@ class _Extractor:
             gap = t[a.end:b.start]
             if a.institution or b.institution:
                 continue
+            if DONOR_ROLE.search(t, max(s, a.start - 12), a.start) and t[a.start - 1] in "是为有括":
+                continue  # 对口援疆省份是河北省和浙江省: two donors listed, no pair between them
             if gap not in joins and gap != "" and not (gap == "、" and t.startswith(markers, b.end)):
                 continue
             if _within(b.region, a.region):
