@@ -462,3 +462,10 @@ def test_one_recipient_with_its_donors_listed_after_its_role():
     names = {"巴州": "652800", "河北省": "130000", "浙江省": "330000"}
     text = "巴州的对口援疆省份是河北省和浙江省，其中河北省是主要对口支援省份。"
     assert pairs(text, names) == {("河北省", "巴音郭楞蒙古自治州"), ("浙江省", "巴音郭楞蒙古自治州")}
+
+
+def test_bare_duikou_as_the_verb_of_a_list_of_pairs():
+    names = {"济南市": "370100", "重庆": "500000", "武隆区": "500156", "烟台市": "370600", "巫山县": "500237"}
+    text = "其中济南市对口重庆武隆区、烟台市对口重庆巫山县。"
+    assert pairs(text, names) == {("济南市", "武隆区"), ("烟台市", "巫山县")}
+
