@@ -469,3 +469,13 @@ def test_bare_duikou_as_the_verb_of_a_list_of_pairs():
     text = "其中济南市对口重庆武隆区、烟台市对口重庆巫山县。"
     assert pairs(text, names) == {("济南市", "武隆区"), ("烟台市", "巫山县")}
 
+
+
+def test_a_list_continued_in_the_next_sentence():
+    names = {"黄浦区": "310101", "澜沧县": "530828", "孟连县": "530827", "景谷县": "530824", "江城县": "530826"}
+    text = "黄浦区长期对口帮扶澜沧县、孟连县两个县。去年又增加景谷县、江城县2个县。"
+    assert pairs(text, names) == {("黄浦区", r) for r in ("澜沧拉祜族自治县", "孟连傣族拉祜族佤族自治县",
+                                                          "景谷傣族彝族自治县", "江城哈尼族彝族自治县")}
+    # a sentence that adds something else names no recipient
+    names = {"苏州市": "320500", "铜仁市": "520600", "昆山市": "320583"}
+    assert pairs("苏州市对口帮扶铜仁市。今年又新增了一批项目落地昆山市。", names) == {("苏州市", "铜仁市")}

@@ -53,6 +53,7 @@ CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 GROUP_JOIN = PUNCT | {"、", "与", "和", "及"}  # characters that keep two adjacent names apart
 VENUE_BEFORE = re.compile(r"(?:在|于|赴|到|前往)$")
 DISPATCH = re.compile(r"派出|选派|援派|派遣|选调")
+CONTINUED = re.compile(r"(?:又|再|还|另|新)(?:增加|新增|增|扩大到|扩展到|延伸到|拓展到|纳入)了?")
 # 巴州的对口援疆省份是河北省和浙江省: the places after it are the recipient's donors
 DONOR_ROLE = re.compile(r"的(?:对口)?(?:援[\u4e00-\u9fff]|支援|帮扶|援建|援助|协作)?(?:方|省份|省市|城市|地区|单位)"
                         r"(?:是|为|有|包括)")
@@ -541,6 +542,7 @@ class _Extractor:
         self._cues: tuple[int, int, list[re.Match[str]], list[re.Match[str]]] | None = None
         self._team_ok: tuple[int, int, bool] | None = None
         self._prev_idx: list[int] = []  # the groups of the last earlier sentence that named places
+        self._prev_span: tuple[int, int] | None = None  # and that sentence
         self._doc_cued: bool | None = None  # does the document use a cue word at all
 
     # tables only some rules need, built on first use
@@ -644,6 +646,8 @@ class _Extractor:
                     self.rule_dispatch(s, e, idx)
                 if len(idx) >= 2 and "的" in t[s:e]:
                     self.rule_donor_role(s, e, idx)
+                if n and self._prev_span is not None and CONTINUED.search(t, s, e):
+                    self.rule_continued(s, e, idx)
                 # a place ending the sentence is followed by the next one (only if a name took in
                 # the sentence's closing mark): then the rules below look past the sentence
                 edge = self.groups[idx[-1]].end >= e and e < len(t)
@@ -665,7 +669,27 @@ class _Extractor:
                 if len(self.found) == before and (team_ok or verbs):
                     self.rule_antecedent(sentences, n, idx)
                 self._prev_idx = idx
+                self._prev_span = (s, e)
         return self.found
+
+    def rule_continued(self, s: int, e: int, idx: list[int]) -> None:
+        """甲对口帮扶A县、B县。去年又增加C县、D县2个县: a list continued in the next sentence,
+        which names no donor of its own, takes the one donor the sentence before paired."""
+        t = self.text
+        m = CONTINUED.search(t, s, e)
+        if m is None or any(self.groups[i].start < m.start() for i in idx):
+            return
+        first = [i for i in idx if m.end() <= self.groups[i].start <= m.end() + 2]
+        if not first:
+            return
+        ps, pe = self._prev_span
+        donors = {_key(f.donor): f.donor for f in self.found if ps <= f.start < pe}
+        if len(donors) != 1:
+            return
+        (donor,) = donors.values()
+        for g in _list_after(t, self.groups, first[0], self.v, e):
+            if not g.institution and _verb_side(donor, g.region):
+                self.add(donor, g.region, (s, e), "continued", 0.75)
 
     def rule_donor_role(self, s: int, e: int, idx: list[int]) -> None:
         """乙州的对口援疆省份是甲省和丙省: the recipient named before the role, its donors after."""
