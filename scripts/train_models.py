@@ -228,10 +228,10 @@ def train_pairings(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = Tru
 
     The decision is judged by cross-validation of the learned part alone and of the pipeline's
     combination (the rules plus the decision's added pairs), reported over all pages and over
-    the pages the rules were not written against. The shipped threshold is the one written in
-    extract/data/pairings.threshold unless --pairing-threshold is given (see docs/decisions.md)."""
+    the pages the rules were not written against. The shipped threshold (the model file's first
+    line) is pairing_decision.THRESHOLD unless `threshold` is given (see docs/decisions.md)."""
     from duikou.evaluate import crossval
-    from duikou.extract.pairing_decision import shipped_threshold, train_pairing_model
+    from duikou.extract.pairing_decision import THRESHOLD, train_pairing_model
 
     pages = [corpus / s / "pages.jsonl" for s in SPLITS]
     gold = [corpus / s / "gold_pairings.jsonl" for s in SPLITS]
@@ -251,10 +251,9 @@ def train_pairings(corpus: Path = DEFAULT_CORPUS, cv: int = 0, write: bool = Tru
     print(f"pairings: trained on {len(rows)} candidate pairs ({sum(labels)} stated) of {len(docs)} documents")
     if write:
         path = DATA / "pairings.lgb.txt"
-        path.write_text(model.save(), encoding="utf-8")
-        t = shipped_threshold() if threshold is None else threshold
-        (DATA / "pairings.threshold").write_text(f"{t}\n", encoding="utf-8")
-        print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB), threshold {t}")
+        model.threshold = THRESHOLD if threshold is None else threshold
+        path.write_text(model.to_text(), encoding="utf-8")
+        print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB), threshold {model.threshold}")
     return report
 
 

@@ -26,16 +26,15 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from duikou.extract import learned
 from duikou.extract.claims import (
-    Figure,
-    FigureContext,
     _EXAMPLE_RE,
     _PART_MARK,
     _SUBSET_OPENER_RE,
+    Figure,
+    FigureContext,
     _spans_provinces,
     figure_candidates,
 )
@@ -175,7 +174,6 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
     """One feature row per candidate (FEATURES order)."""
     norm = ctx.norm
     mentions = ctx.mentions
-    n = len(norm) or 1
     mention_starts = [m.start for m in mentions]
     repeats = Counter((f.q.unit, round(f.q.value, 6)) for f in figures)
     starts = [f.q.start for f in figures]
@@ -264,24 +262,20 @@ def features(ctx: FigureContext, figures: Sequence[Figure]) -> list[list[float]]
 
 # --- decision -------------------------------------------------------------------------------
 
-_THRESHOLD_RE = re.compile(r"^# threshold ([0-9.]+)")
-
-
 @cache
 def shipped_model() -> learned.Model | None:
     """The shipped claims model (extract/data/claims.lgb.txt), or None when it is not there.
     Its first line, "# threshold T", is the decision threshold chosen by cross-validation."""
     model = learned.shipped(MODEL_NAME, FEATURES)
-    if model is not None and getattr(model, "threshold", None) is None:
-        head = resources.files("duikou.extract").joinpath("data", f"{MODEL_NAME}.lgb.txt").read_text("utf-8")[:100]
-        m = _THRESHOLD_RE.match(head)
-        model.threshold = float(m.group(1)) if m else DEFAULT_THRESHOLD
+    if model is not None and model.threshold is None:
+        model.threshold = DEFAULT_THRESHOLD
     return model
 
 
 def model_text(model: learned.Model) -> str:
     """The file to ship: the threshold line, then LightGBM's own text (which skips it)."""
-    return f"# threshold {threshold_of(model):.4f}\n" + model.save()
+    model.threshold = threshold_of(model)
+    return model.to_text()
 
 
 def threshold_of(model: Any) -> float:

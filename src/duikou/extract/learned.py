@@ -9,6 +9,7 @@ is reproducible from `scripts/train_models.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -34,12 +35,19 @@ PARAMS: dict[str, object] = {
 ROUNDS = 300
 
 
-class Model:
-    """A trained booster and the feature names it expects, in order."""
+#: First line of a shipped model file: the decision threshold chosen by cross-validation
+#: (LightGBM skips it when it loads the rest).
+THRESHOLD_LINE = re.compile(r"^# threshold ([0-9.]+)")
 
-    def __init__(self, booster, names: Sequence[str]) -> None:
+
+class Model:
+    """A trained booster, the feature names it expects (in order), and its decision threshold
+    when one was chosen."""
+
+    def __init__(self, booster, names: Sequence[str], threshold: float | None = None) -> None:
         self.booster = booster
         self.names = tuple(names)
+        self.threshold = threshold
 
     def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
         if len(rows) == 0:
@@ -49,6 +57,11 @@ class Model:
 
     def save(self) -> str:
         return self.booster.model_to_string()
+
+    def to_text(self) -> str:
+        """The file to ship: the threshold line (when there is a threshold), then the booster."""
+        head = f"# threshold {self.threshold:.4f}\n" if self.threshold is not None else ""
+        return head + self.save()
 
 
 def train(rows: Sequence[Sequence[float]], labels: Sequence[int], names: Sequence[str],
@@ -66,7 +79,8 @@ def train(rows: Sequence[Sequence[float]], labels: Sequence[int], names: Sequenc
 def from_string(text: str, names: Sequence[str]) -> Model:
     import lightgbm
 
-    return Model(lightgbm.Booster(model_str=text), names)
+    line = THRESHOLD_LINE.match(text[:100])
+    return Model(lightgbm.Booster(model_str=text), names, float(line.group(1)) if line else None)
 
 
 @cache

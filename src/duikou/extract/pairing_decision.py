@@ -12,7 +12,6 @@ stands in the clean text. Programme and start year are read as the rule extracto
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import numpy as np
 
@@ -33,9 +32,9 @@ from duikou.extract.pairings import (
 from duikou.models import Evidence, Mention, Pairing, Region
 
 MODEL_NAME = "pairings"
-#: Probability at or above which a candidate states a pairing (chosen by cross-validation,
-#: see docs/decisions.md; stored beside the model as its first line when trained).
-THRESHOLD = 0.5
+#: Probability at or above which a candidate states a pairing: chosen by cross-validation
+#: (docs/decisions.md) and written as the first line of the shipped model file.
+THRESHOLD = 0.7
 
 
 def names() -> tuple[str, ...]:
@@ -73,12 +72,10 @@ def shipped_model() -> learned.Model | None:
     return learned.shipped(MODEL_NAME, names())
 
 
-@cache
 def shipped_threshold() -> float:
-    from importlib import resources
-
-    path = resources.files("duikou.extract").joinpath("data", f"{MODEL_NAME}.threshold")
-    return float(path.read_text("utf-8").strip()) if path.is_file() else THRESHOLD
+    """The shipped model's threshold (its file's first line), else THRESHOLD."""
+    model = shipped_model()
+    return model.threshold if model is not None and model.threshold is not None else THRESHOLD
 
 
 def scored_candidates(text: str, mentions: list[Mention], published: str | None,
