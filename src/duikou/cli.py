@@ -290,9 +290,7 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
         raise typer.Exit(2)
     if json_output:
         if not errors:
-            for key in ("pairings", "amounts"):
-                if key in result:
-                    result[key] = {k: v for k, v in result[key].items() if not isinstance(v, list)}
+            _drop_error_lists(result)
             if "questions" in result:
                 result["questions"].pop("outcomes", None)
         _print_json(result)
@@ -302,13 +300,7 @@ def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
     out.print(f"relevance accuracy {rel['accuracy']:.3f} ({rel['total']} labelled; wrong: {', '.join(rel['wrong']) or 'none'})")
     for key in ("pairings", "amounts"):
         if key in result:
-            r = result[key]
-            out.print(f"{key:>9}: precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
-                      f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
-            if errors:
-                for label in ("false_positives", "false_negatives"):
-                    for item in r.get(label, []):
-                        out.print(f"    {label[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
+            _print_score(f"{key:>9}:", result[key], errors)
     if "questions" in result:
         q = result["questions"]
         parts = q["parts"]
@@ -335,10 +327,7 @@ def _eval_cv(pages: Path, pairings: Path | None, amounts: Path | None, k: int, e
         raise typer.Exit(2)
     if json_output:
         if not errors:
-            for key in ("pairings", "amounts"):
-                if key in result:
-                    result[key] = {n: v for n, v in result[key].items()
-                                   if n not in ("false_positives", "false_negatives", "programme_mismatches")}
+            _drop_error_lists(result)
         _print_json(result)
         return
     out.print(f"pages {result['pages']}, documents {result['documents']}, {k}-fold cross-validation by page")
@@ -349,12 +338,27 @@ def _eval_cv(pages: Path, pairings: Path | None, amounts: Path | None, k: int, e
         for f in r["folds"]:
             p, rec, f1 = f["scores"]
             out.print(f"{key:>9} fold {f['fold']} ({f['pages']} pages): precision {p:.3f}  recall {rec:.3f}  F1 {f1:.3f}")
-        out.print(f"{key:>9} pooled: precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
-                  f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
-        if errors:
-            for label in ("false_positives", "false_negatives"):
-                for item in r.get(label, []):
-                    out.print(f"    {label[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
+        _print_score(f"{key:>9} pooled:", r, errors)
+
+
+#: The lists of a score (score_pairings, score_amounts) that --errors shows.
+ERROR_LISTS = ("false_positives", "false_negatives", "programme_mismatches")
+
+
+def _drop_error_lists(result: dict) -> None:
+    for key in ("pairings", "amounts"):
+        if key in result:
+            result[key] = {n: v for n, v in result[key].items() if n not in ERROR_LISTS}
+
+
+def _print_score(label: str, r: dict, errors: bool) -> None:
+    """One score line (precision, recall, F1, counts) and, with --errors, every error."""
+    out.print(f"{label} precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
+              f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+    if errors:
+        for kind in ("false_positives", "false_negatives"):
+            for item in r.get(kind, []):
+                out.print(f"    {kind[:-1].replace('_', ' ')}: {json.dumps(item, ensure_ascii=False)}", markup=False)
 
 
 def main() -> None:
