@@ -61,16 +61,27 @@ def load(pages: Iterable[str | Path], pairings: Iterable[str | Path] = (),
     return out
 
 
+Examples = list[tuple[list[list[float]], list[int]]]  # per document: feature rows, labels
+
+
+def _examples(docs: Sequence[LabelledDocument], make: Any, field: str) -> Examples:
+    """Each document's training rows and labels, made once (a fold trains on a subset of them)."""
+    return [make(d.document.text, d.mentions, d.document.published, getattr(d, field)) for d in docs]
+
+
+def _joined(examples: Examples, chosen: Sequence[int]) -> tuple[list[list[float]], list[int]]:
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    for i in chosen:
+        rows += examples[i][0]
+        labels += examples[i][1]
+    return rows, labels
+
+
 def pairing_rows(docs: Sequence[LabelledDocument]) -> tuple[list[list[float]], list[int]]:
     from duikou.extract.pairing_decision import pairing_examples
 
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    for d in docs:
-        r, y = pairing_examples(d.document.text, d.mentions, d.document.published, d.gold_pairings)
-        rows += r
-        labels += y
-    return rows, labels
+    return _joined(_examples(docs, pairing_examples, "gold_pairings"), range(len(docs)))
 
 
 def predicted_pairings(docs: Sequence[LabelledDocument], model: Any, threshold: float,
@@ -117,15 +128,14 @@ def cross_validate_pairings(docs: Sequence[LabelledDocument], k: int = 5,
                             with_rules: bool = False) -> dict[str, Any]:
     """Train on K-1 folds, predict the held-out fold; pooled and per-fold scores per threshold
     (with_rules: scored as extract_pairings combines the rules and the decision)."""
-    from duikou.extract.pairing_decision import train_pairing_model
+    from duikou.extract.pairing_decision import pairing_examples, train_pairing_model
 
+    examples = _examples(docs, pairing_examples, "gold_pairings")
     preds: dict[float, list[dict]] = {t: [] for t in thresholds}
     folds: list[dict[str, Any]] = []
     for f in range(k):
-        train = [d for d in docs if fold_of(d.page, k) != f]
         test = [d for d in docs if fold_of(d.page, k) == f]
-        rows, labels = pairing_rows(train)
-        model = train_pairing_model(rows, labels)
+        model = train_pairing_model(*_joined(examples, [i for i, d in enumerate(docs) if fold_of(d.page, k) != f]))
         gold = _gold_pairings(test)
         fold_scores = {}
         for t in thresholds:
@@ -149,18 +159,12 @@ def cross_validate_amounts(docs: Sequence[LabelledDocument], k: int = 5) -> dict
     from duikou.extract.claims import extract_claims
     from duikou.extract.score import claim_rows, score_amounts
 
+    examples = _examples(docs, claim_examples, "gold_amounts")
     preds: list[dict] = []
     folds: list[dict[str, Any]] = []
     for f in range(k):
-        train = [d for d in docs if fold_of(d.page, k) != f]
         test = [d for d in docs if fold_of(d.page, k) == f]
-        rows: list[list[float]] = []
-        labels: list[int] = []
-        for d in train:
-            r, y = claim_examples(d.document.text, d.mentions, d.document.published, d.gold_amounts)
-            rows += r
-            labels += y
-        model = train_claim_model(rows, labels)
+        model = train_claim_model(*_joined(examples, [i for i, d in enumerate(docs) if fold_of(d.page, k) != f]))
         fold_preds = []
         for d in test:
             if d.relevant:
