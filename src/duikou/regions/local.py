@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from duikou.models import Mention, Region
 
 if TYPE_CHECKING:
-    from duikou.regions.gazetteer import Gazetteer, Unit
+    from duikou.regions.gazetteer import Gazetteer
 
 SUFFIX_FIND = re.compile(r"镇|乡|街道|苏木").finditer
 VILLAGE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|社区)(?![民委级庄])")
@@ -348,8 +348,7 @@ def _replace_inside(mentions: list[Mention], found: list[Mention]) -> list[Menti
     """Merge new mentions (sorted, non-overlapping) in, dropping old ones lying inside a new one."""
     out = list(mentions)
     for f in found:
-        starts = [m.start for m in out] if len(found) > 1 or not out else None
-        i = bisect_left(starts, f.start) if starts is not None else _first_at(out, f.start)
+        i = bisect_left(out, f.start, key=_start)
         j = i
         while j < len(out) and out[j].start < f.end and out[j].end <= f.end:
             j += 1
@@ -357,13 +356,6 @@ def _replace_inside(mentions: list[Mention], found: list[Mention]) -> list[Menti
     return out
 
 
-def _first_at(mentions: list[Mention], pos: int) -> int:
-    """Index of the first mention starting at or after pos (mentions sorted by start)."""
-    lo, hi = 0, len(mentions)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if mentions[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+
+def _start(m: Mention) -> int:
+    return m.start
