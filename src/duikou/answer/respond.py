@@ -21,7 +21,7 @@ from duikou.answer.question import ParsedQuestion, parse_question
 from duikou.clean.dedup import normalise
 from duikou.models import Region
 from duikou.store import Store
-from duikou.store.database import region_prefix
+from duikou.store.database import DisjointSets, region_prefix
 
 # Words that name a programme outright; region words only imply one (PROGRAMME_PROVINCE).
 PROGRAMME_HINTS = {
@@ -117,20 +117,14 @@ def _distinct_sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """One row per independent source. Two evidence rows share a source when their documents are
     reprints of each other, when they stand in the same reprinted paragraph (passage), or when
     they quote the very same sentence."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets()
+    find = sets.find
     for row in rows:
         doc = find("doc:" + row["cluster"])
         for other in ("quote:" + normalise(row["quote"]),
                       f"passage:{row['passage']}" if row.get("passage") is not None else None):
             if other:
-                parent[find(other)] = doc
+                sets.join(other, doc)
     out: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: -r["confidence"]):  # the most explicit statement first
         out.setdefault(find("doc:" + row["cluster"]), row)

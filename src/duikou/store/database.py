@@ -552,25 +552,38 @@ def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str,
     conn.execute(insert(ps).values(pairing_id=pairing_id, source=source, best_id=best_id, confidence=top_confidence))
 
 
-def _recompute_sources(conn: Connection, pairing_id: int) -> None:
-    """Sources of one pairing from scratch (after a document was removed: one may have split)."""
-    e = s.pairing_evidence
-    rows = conn.execute(select(e.c.id, e.c.cluster, e.c.quote_key, e.c.passage_id, e.c.source, e.c.confidence)
-                        .where(e.c.pairing_id == pairing_id).order_by(e.c.id)).all()
-    parent: dict[Any, Any] = {}
+class DisjointSets:
+    """Union-find over hashable keys: which evidence rows share one independent source
+    (reprints, a reprinted passage, the same quote)."""
 
-    def find(x: Any) -> Any:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        parent = self.parent
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    def join(self, x: Any, root: Any) -> None:
+        """Put x's set under root's set (root's representative stays)."""
+        self.parent[self.find(x)] = self.find(root)
+
+
+def _recompute_sources(conn: Connection, pairing_id: int) -> None:
+    """Sources of one pairing from scratch (after a document was removed: one may have split)."""
+    e = s.pairing_evidence
+    rows = conn.execute(select(e.c.id, e.c.cluster, e.c.quote_key, e.c.passage_id, e.c.source, e.c.confidence)
+                        .where(e.c.pairing_id == pairing_id).order_by(e.c.id)).all()
+    sets = DisjointSets()
+    find = sets.find
     for row in rows:
         root = find(("row", row.id))
         for node in (("cluster", row.cluster), ("quote", row.quote_key),
                      ("passage", row.passage_id) if row.passage_id is not None else None):
             if node is not None:
-                parent[find(node)] = root
+                sets.join(node, root)
     first: dict[Any, int] = {}  # a source is named after its first (lowest id) row, as _join_source does
     for row in rows:
         first.setdefault(find(("row", row.id)), row.id)
