@@ -341,14 +341,16 @@ def _one_side(a: Region, b: Region) -> bool:
     return _province(a) == _province(b) or (_rank(a) >= 6) == (_rank(b) >= 6)
 
 
-def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int) -> list[Group]:
-    """groups[first] and the groups joined to it by list connectors (、 和 及其下辖 …)."""
+def _list_after(text: str, groups: list[Group], first: int, v: PairingVocab, limit: int,
+                one_side: bool = True) -> list[Group]:
+    """groups[first] and the groups joined to it by list connectors (、 和 及其下辖 …); with
+    one_side, only places that can stand on one side (_one_side)."""
     joins = v.word_set("list_join")
     out = [groups[first]]
     i = first
     while i + 1 < len(groups) and groups[i + 1].start <= limit:
         gap = text[groups[i].end: groups[i + 1].start].strip(" ,，")
-        if gap not in joins or not _one_side(groups[i].region, groups[i + 1].region):
+        if gap not in joins or (one_side and not _one_side(groups[i].region, groups[i + 1].region)):
             break
         i += 1
         out.append(groups[i])
@@ -700,12 +702,8 @@ class _Extractor:
             if not before or not after:
                 continue
             recipient = self.groups[before[0]]
-            listed = [after[0]]  # every place joined on, whatever its rank: they share the role
-            joins = v.word_set("list_join")
-            while listed[-1] + 1 < len(self.groups) and self.groups[listed[-1] + 1].start < e and \
-                    t[self.groups[listed[-1]].end:self.groups[listed[-1] + 1].start].strip(" ,，") in joins:
-                listed.append(listed[-1] + 1)
-            for d in (self.groups[j] for j in listed):
+            # every place joined on, whatever its rank: they share the role
+            for d in _list_after(t, self.groups, after[0], v, e - 1, one_side=False):
                 if not d.institution and _donor_side(d.region, recipient.region):
                     self.add(d.region, recipient.region, (s, e), "role", 0.85)
 
@@ -745,10 +743,9 @@ class _Extractor:
         ordered = _by_rank(a.region, b.region)
         if ordered:
             # the table's programme is the one the text above it speaks of (深赣对口合作…安排)
-            above = [m.group() for m in self.v.verb_re.finditer(t, 0, s)] + \
-                    [m.group() for m in self.v.relation_re.finditer(t, 0, s)]
-            cue = next((c for c in reversed(above) if cue_programme(c)), None)
-            self.add(*ordered, (s, e), "table", 0.75, cue)
+            cues = self._programme_cues
+            k = bisect.bisect_left(cues, (s,)) - 1
+            self.add(*ordered, (s, e), "table", 0.75, cues[k][1] if k >= 0 else None)
 
     def cues(self, s: int, e: int) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
         """The verb and relation cue matches in text[s:e], computed once per sentence."""
@@ -1077,6 +1074,13 @@ class _Extractor:
         for r in recipients:
             if _donor_side(donor.region, r.region):
                 self.add(donor.region, r.region, (s, e), "carried", 0.75, cue)
+
+    @functools.cached_property
+    def _programme_cues(self) -> list[tuple[int, str]]:
+        """(start, word) of every cue word that names a programme, in text order."""
+        found = [(m.start(), m.group()) for m in self.v.verb_re.finditer(self.text)]
+        found += [(m.start(), m.group()) for m in self.v.relation_re.finditer(self.text)]
+        return sorted(f for f in found if cue_programme(f[1]))
 
     def _only_pairs_between(self, lo: int, hi: int) -> bool:
         """Is text[lo:hi] only more places, joins and punctuation, and a verb of a few characters
