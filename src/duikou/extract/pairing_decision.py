@@ -12,6 +12,7 @@ stands in the clean text. Programme and start year are read as the rule extracto
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -37,6 +38,7 @@ MODEL_NAME = "pairings"
 THRESHOLD = 0.7
 
 
+@cache
 def names() -> tuple[str, ...]:
     """A pair of places is judged on all its candidates at once: each instance feature's
     maximum and minimum over them, and how many there are."""

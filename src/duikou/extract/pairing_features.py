@@ -91,6 +91,7 @@ def _code_chain(region: Region) -> list[str]:
     return out
 
 
+@cache
 def names() -> tuple[str, ...]:
     classes, _, _ = cue_classes()
     cue = tuple(f"{c}_{w}" for c in classes for w in ("between", "left", "right", "sentence"))
@@ -295,8 +296,8 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
             )
         official[i], reverse[i], prov_pair[i], same_prov[i], together[i] = got
     sentence_kind = kind == KINDS.index("sentence")
-    structure = _structure_array(ctx, doc, cands, sentence_kind, first, second, bt_lo, bt_hi,
-                                 s_start, s_end, list_size, list_pos, a, b, counts)
+    structure = _structure_array(ctx, doc, cands, sentence_kind, f_end, s_beg, g_end[second], bt_lo, bt_hi,
+                                 s_end, n_sb, list_size, list_pos, a, b, counts)
     # cue windows: between (sentence kind only), before the first / this sentence's place,
     # after the second / this sentence's place, and the whole sentence
     left_at = np.where(sentence_kind, g_start[first], g_start[b])  # b stands in the evidence sentence
@@ -363,26 +364,24 @@ PUNCT_CHARS = "，,。；;：:！？!?、（）()“”"
 
 
 def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_kind: np.ndarray,
-                     first: np.ndarray, second: np.ndarray, bt_lo: np.ndarray, bt_hi: np.ndarray,
-                     s_start: np.ndarray, s_end: np.ndarray, list_size: np.ndarray, list_pos: np.ndarray,
-                     a: np.ndarray, b: np.ndarray, counts: _Counts) -> np.ndarray:
+                     first_end: np.ndarray, second_start: np.ndarray, second_end: np.ndarray,
+                     bt_lo: np.ndarray, bt_hi: np.ndarray, s_end: np.ndarray, n_in_sentence: np.ndarray,
+                     list_size: np.ndarray, list_pos: np.ndarray, a: np.ndarray, b: np.ndarray,
+                     counts: _Counts) -> np.ndarray:
     """How the two places are joined: lists matched item by item (甲、乙分别与丙、丁), a line of
     just two places (甲区——乙县), a gap of cue words only (甲对口支援乙), a pair joined by 与
     and followed by a relation (甲与乙建立结对关系). Zero for candidates across sentences."""
     text = ctx.text
     _, pattern, _ = cue_classes()
-    g_start = np.array([g.start for g in ctx.groups], dtype=np.int64)
-    g_end = np.array([g.end for g in ctx.groups], dtype=np.int64)
     han = counts.han()
     han_between = han[bt_hi] - han[bt_lo]
-    n_in_sentence = np.array([len(ctx.by_sentence[c.b_sentence]) for c in cands])
     out = np.zeros((len(cands), 9))
     out[:, 0] = (list_size[a] == list_size[b]) & (list_pos[a] == list_pos[b]) & (list_size[a] > 1)
     out[:, 1] = (n_in_sentence == 2) & (han_between == 0)
     out[:, 2] = han_between
     out[:, 4] = counts.between(PUNCT_CHARS, bt_lo, bt_hi) == 0
-    out[:, 6] = np.isin(g_end[first], doc.cue_starts)
-    out[:, 7] = np.isin(g_start[second], doc.cue_ends)
+    out[:, 6] = np.isin(first_end, doc.cue_starts)
+    out[:, 7] = np.isin(second_start, doc.cue_ends)
     short = np.flatnonzero(sentence_kind & (bt_hi - bt_lo <= 12))
     for i in short:
         between = text[bt_lo[i]:bt_hi[i]]
@@ -390,7 +389,7 @@ def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_k
         if stripped and not FILLER.sub("", pattern.sub("", between)):
             out[i, 3] = 1
         if stripped in JOINS:
-            after_lo = g_end[second[i]]
+            after_lo = second_end[i]
             out[i, 5] = pattern.search(text, after_lo, min(s_end[i], after_lo + 15)) is not None
     for i in np.flatnonzero(sentence_kind):
         out[i, 8] = _foreign_between(doc, cands[i])
