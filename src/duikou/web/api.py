@@ -1,0 +1,7 @@
+"""JSON endpoints under /api/."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api")
