@@ -363,3 +363,7 @@ def _print_score(label: str, r: dict, errors: bool) -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # `python -m duikou.cli`
+    main()
