@@ -31,6 +31,19 @@ def test_null_codes_match_by_name():
     assert r["tp"] == 1
 
 
+def test_null_codes_match_on_the_lowest_level_name():
+    # the corpus matches a side without a code on its lowest-level name, whatever parents are
+    # written before it
+    pred = [row("p3", "山东省青岛市西海岸新区", None, "贵州省安顺经济技术开发区", None)]
+    r = score_pairings(pred, [gold("p3", "山东省青岛市西海岸新区", None, "贵州省安顺市安顺经济技术开发区", None)])
+    assert r["tp"] == 1
+    pred = [row("p3", "北京市", "110000", "四川省汶川县映秀镇", None)]
+    assert score_pairings(pred, [gold("p3", "北京市", "110000", "四川省阿坝藏族羌族自治州汶川县映秀镇", None)])["tp"] == 1
+    # another township of the same name part does not match
+    pred = [row("p3", "北京市", "110000", "四川省汶川县漩口镇", None)]
+    assert score_pairings(pred, [gold("p3", "北京市", "110000", "四川省阿坝藏族羌族自治州汶川县映秀镇", None)])["tp"] == 0
+
+
 def test_errors_are_listed_with_quotes():
     pred = [row("p3", "上海市", "310000", "喀什地区", "653100", quote="上海对口支援喀什"),
             row("p3", "上海市", "310000", "莎车县", "653125", quote="上海援建莎车")]

@@ -7,6 +7,7 @@ Each (doc, donor, recipient) counts once, however many sentences state it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -17,11 +18,32 @@ def _norm(name: str | None) -> str:
     return _NAME_NOISE.sub("", name or "")
 
 
+@functools.cache
+def _division_names() -> frozenset[str]:
+    """Names of coded divisions (贵州省, 安顺市, 新疆生产建设兵团 ...): the prefixes of a full name."""
+    from duikou.regions import default_gazetteer
+
+    names = {r.name for r in default_gazetteer().regions.values() if r.code}
+    return frozenset(names | {"新疆生产建设兵团"})
+
+
+def lowest_name(name: str) -> str:
+    """The lowest-level part of a full name, as the corpus matches sides without a code
+    (映秀镇 of 四川省阿坝藏族羌族自治州汶川县映秀镇; 安顺经济技术开发区 of 贵州省安顺市安顺经济技术开发区)."""
+    names = _division_names()
+    rest = _norm(name)
+    while True:
+        cut = next((k for k in range(len(rest) - 1, 1, -1) if rest[:k] in names), None)
+        if cut is None:
+            return rest
+        rest = rest[cut:]
+
+
 def _names_match(a: str | None, b: str | None) -> bool:
     a, b = _norm(a), _norm(b)
     if not a or not b:
         return False
-    return a == b or a.endswith(b) or b.endswith(a)
+    return a == b or a.endswith(b) or b.endswith(a) or lowest_name(a) == lowest_name(b)
 
 
 def _side_match(code_a: str | None, name_a: str | None, code_b: str | None, name_b: str | None) -> bool:
