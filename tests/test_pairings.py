@@ -479,3 +479,19 @@ def test_a_list_continued_in_the_next_sentence():
     # a sentence that adds something else names no recipient
     names = {"苏州市": "320500", "铜仁市": "520600", "昆山市": "320583"}
     assert pairs("苏州市对口帮扶铜仁市。今年又新增了一批项目落地昆山市。", names) == {("苏州市", "铜仁市")}
+
+
+def test_a_time_adverbial_between_the_subject_and_its_partner():
+    names = {"苏州市": "320500", "铜仁市": "520600", "昆山市": "320583", "思南县": "520624",
+             "太仓市": "320585", "石阡县": "520623"}
+    assert pairs("苏州市于2016年与铜仁市签订了东西部扶贫协作框架协议。", names) == {("苏州市", "铜仁市")}
+    text = "昆山市于2017年与思南县签订对口帮扶协议，太仓市2018年3月起与石阡县签订对口帮扶协议。"
+    assert pairs(text, names) == {("昆山市", "思南县"), ("太仓市", "石阡县")}
+
+
+def test_a_zone_can_be_the_recipient():
+    zone = Region(None, "安顺经济技术开发区", "贵州省安顺经济技术开发区", "other", "520000", "520400")
+    names = {"宁波市": "330200", "安顺经济技术开发区": zone, "普定县": "520422"}
+    text = "宁波市分别于2016年、2018年与安顺经济技术开发区、普定县建立扶贫协作关系。"
+    found = pairs(text, names, why={"安顺经济技术开发区": "zone; 经济技术开发区 of 安顺市"})
+    assert found == {("宁波市", "安顺经济技术开发区"), ("宁波市", "普定县")}

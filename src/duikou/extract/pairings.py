@@ -63,6 +63,11 @@ VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕
 # only going somewhere to learn or attend makes a place a mere venue for it
 VENUE_AWAY = re.compile(r"[^，。,]{0,6}?(?:考察|调研|学习|培训|参加|出席)")
 RESPECTIVELY = re.compile("分别(?:与|和|同)")
+# a time or manner adverbial between the subject and 与 of a relation (苏州市于2013年与铜仁市结对;
+# 甲区分别于2015年、2017年与乙县、丙县建立协作关系): the gap still joins the two parties
+_DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|初|末)?"
+ADVERBIAL_JOIN = re.compile(rf"(?:分别|先后|也|还|已|早)?(?:于|在|从|自)?{_DATE}(?:[、和至到-]{_DATE})*"
+                            r"(?:起|以来|开始)?[，,]?(?:又|也|还|便|就|即)?(与|和|同)")
 REV_LINK = re.compile(r"\s*(作为|是|为|成为)\s*")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 YEAR = re.compile(r"\d{4}")
@@ -107,7 +112,7 @@ def _is_xpcc(region: Region) -> bool:
 
 
 def _is_zone(region: Region) -> bool:
-    """Development zones (经开区, 新区) give but never receive as a region."""
+    """Development zones (经开区, 新区) and new districts: units without a code."""
     return region.level == "other" and not _is_xpcc(region)
 
 
@@ -570,8 +575,6 @@ class _Extractor:
         if recipient.level == "province" and recipient.code in self.v.word_set("whole_disaster") \
                 and _disaster_count(self.text, self.v):
             return
-        if _is_zone(recipient):
-            return
         if recipient.level == "province" and donor.level != "province":
             return  # a city does not pair with a whole province
         self.found.append(_Found(donor, recipient, span[0], span[1], rule, conf, cue))
@@ -998,7 +1001,8 @@ class _Extractor:
                 continue
             if DONOR_ROLE.search(t, max(s, a.start - 12), a.start) and t[a.start - 1] in "是为有括":
                 continue  # 对口援疆省份是河北省和浙江省: two donors listed, no pair between them
-            if gap not in joins and gap != "" and not (gap == "、" and t.startswith(markers, b.end)):
+            if gap not in joins and gap != "" and not (gap == "、" and t.startswith(markers, b.end)) \
+                    and not ADVERBIAL_JOIN.fullmatch(gap):
                 continue
             if _within(b.region, a.region):
                 continue
