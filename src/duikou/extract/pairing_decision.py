@@ -11,7 +11,7 @@ stands in the clean text. Programme and start year are read as the rule extracto
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 
 import numpy as np
@@ -80,39 +80,68 @@ def shipped_threshold() -> float:
     return model.threshold if model is not None and model.threshold is not None else THRESHOLD
 
 
+def _passes(ctx: Context, cands: Sequence[Candidate]) -> list[bool]:
+    """The hard checks a candidate must pass to be kept, whatever its score: its lists are not
+    crossed, its sentence states assistance, and neither place is no party. Model-free, so they
+    run before any feature is computed."""
+    stating: dict[tuple[int, int], bool] = {}  # one answer per sentence
+    out = []
+    for c in cands:
+        ok = stating.get((c.start, c.end))
+        if ok is None:
+            ok = stating[(c.start, c.end)] = states_assistance(ctx.text, c.start, c.end)
+        out.append(ok and not misaligned(ctx, c) and not _no_party(ctx, c))
+    return out
+
+
 def scored_candidates(text: str, mentions: list[Mention], published: str | None,
-                      model: learned.Model, min_pair: float = 0.0, extractor: _Extractor | None = None
+                      model: learned.Model, extractor: _Extractor | None = None,
+                      skip: Collection[tuple[str, str]] = ()
                       ) -> tuple[Context, list[tuple[Candidate, float, float]]]:
-    """Every candidate with its pair's probability and its own (which picks the evidence; only
-    computed for pairs scoring at least min_pair, 0 for the others)."""
+    """The candidates that may state a pairing, with their pair's probability and their own
+    (which picks the evidence).
+
+    A pair is judged on all its candidates (pair_rows), but only a pair with at least one
+    candidate passing the hard checks (_passes) can be kept, and only such candidates: the
+    others are never scored, nor are pairs in `skip` (those the caller drops anyway). Each
+    candidate's features and each row's probability depend on nothing else, so this returns
+    exactly the scores of judging every candidate."""
     ctx = build_context(text, mentions, published, extractor)
     cands = candidates(ctx)
     if not cands:
         return ctx, []
+    keys = [(_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region)) for c in cands]
+    passes = _passes(ctx, cands)
+    wanted = {k for k, ok in zip(keys, passes, strict=True) if ok} - set(skip)
+    kept = [i for i, k in enumerate(keys) if k in wanted]
+    if not kept:
+        return ctx, []
+    cands = [cands[i] for i in kept]
+    passes = [passes[i] for i in kept]
     rows = features(ctx, cands)
     _, members, agg = pair_rows(ctx, cands, rows)
-    pair_p = model.predict(agg)
-    # a candidate's own score only matters for pairs that may be kept (it picks the evidence)
-    hopeful = [i for m, p in zip(members, pair_p, strict=True) if p >= min_pair for i in m]
-    own = dict(zip(hopeful, model.predict(_single(rows[hopeful])) if hopeful else [], strict=True))
+    own_of = [i for i, ok in enumerate(passes) if ok]
+    # one call to the model: every pair's aggregated row, then each passing candidate alone
+    scores = model.predict(np.vstack([agg, _single(rows[own_of])]))
+    pair_p, own = scores[:len(members)], dict(zip(own_of, scores[len(members):], strict=True))
     out = []
     for m, p in zip(members, pair_p, strict=True):
-        out += [(cands[i], p, own.get(i, 0.0)) for i in m]
+        out += [(cands[i], p, own[i]) for i in m if passes[i]]
     return ctx, out
 
 
 def decide_pairings(text: str, mentions: list[Mention], published: str | None = None,
                     model: learned.Model | None = None, threshold: float | None = None,
-                    extractor: _Extractor | None = None) -> list[Pairing]:
-    """Pairings of one document by the learned decision (the shipped model unless one is given)."""
+                    extractor: _Extractor | None = None, skip: Collection[tuple[str, str]] = ()
+                    ) -> list[Pairing]:
+    """Pairings of one document by the learned decision (the shipped model unless one is given).
+    skip: (donor, recipient) keys the caller does not want (the pairs the rules read already)."""
     model = model or shipped_model()
     if model is None or not text:
         return []
     threshold = shipped_threshold() if threshold is None else threshold
-    ctx, scored = scored_candidates(text, mentions, published, model, threshold, extractor)
-    chosen = [(c, p, own) for c, p, own in scored
-              if p >= threshold and not misaligned(ctx, c) and states_assistance(ctx.text, c.start, c.end)
-              and not _no_party(ctx, c)]
+    ctx, scored = scored_candidates(text, mentions, published, model, extractor, skip)
+    chosen = [(c, p, own) for c, p, own in scored if p >= threshold]
     return _pairings(ctx, chosen, text, published)
 
 
