@@ -1522,8 +1522,7 @@ def extract_pairings(text: str, mentions: list[Mention], published: str | None =
 
     have = {(_key(p.donor), _key(p.recipient)) for p in found}
     have |= {(b, a) for a, b in have}
-    added = [p for p in decide_pairings(text, mentions, published, model, threshold, extractor=ex)
-             if (_key(p.donor), _key(p.recipient)) not in have]
+    added = decide_pairings(text, mentions, published, model, threshold, extractor=ex, skip=have)
     if not added:
         return found
     # where the rules already read both places of a sentence, each with another partner
