@@ -495,3 +495,26 @@ def test_a_zone_can_be_the_recipient():
     text = "宁波市分别于2016年、2018年与安顺经济技术开发区、普定县建立扶贫协作关系。"
     found = pairs(text, names, why={"安顺经济技术开发区": "zone; 经济技术开发区 of 安顺市"})
     assert found == {("宁波市", "安顺经济技术开发区"), ("宁波市", "普定县")}
+
+
+def test_two_lists_of_one_length_around_a_cleft_pair_in_order():
+    names = {"海淀区": "110108", "朝阳区": "110105", "和田地区": "653200", "墨玉县": "653222", "洛浦县": "653224"}
+    text = "北京的海淀区、朝阳区负责结对支援的，是和田地区的墨玉县、洛浦县。"
+    assert pairs(text, names) == {("海淀区", "墨玉县"), ("朝阳区", "洛浦县")}
+
+
+def test_a_city_standing_for_its_province_gives_too():
+    names = {"深圳市": "440300", "广东省": "440000", "百色市": "451000", "河池市": "451200"}
+    text = "由深圳市代表广东省对口帮扶百色市和河池市。"
+    assert pairs(text, names) == {(d, r) for d in ("深圳市", "广东省") for r in ("百色市", "河池市")}
+
+
+def test_a_subject_taking_on_the_work_of_places_named_before_the_work():
+    names = {"北京市": "110000", "称多县": "632723", "治多县": "632724", "山东省": "370000",
+             "北川县": "510726", "江苏省": "320000", "绵竹市": "510683"}
+    assert pairs("北京市承担了称多县、治多县的整体重建。", names) == {("北京市", "称多县"), ("北京市", "治多县")}
+    text = "山东省负责北川县的灾后恢复重建任务，江苏省负责绵竹市的援建。"
+    assert pairs(text, names) == {("山东省", "北川羌族自治县"), ("江苏省", "绵竹市")}
+    # other work, or money for a project, is no assistance taken on
+    assert pairs("北京市负责称多县的会议组织工作。", names) == set()
+    assert pairs("北京市承担了称多县的建设资金。", names) == set()

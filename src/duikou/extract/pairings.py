@@ -63,6 +63,15 @@ VENUE_AFTER = re.compile(r"[^，。,]{0,6}?(?:召开|举行|举办|开幕|闭幕
 # only going somewhere to learn or attend makes a place a mere venue for it
 VENUE_AWAY = re.compile(r"[^，。,]{0,6}?(?:考察|调研|学习|培训|参加|出席)")
 RESPECTIVELY = re.compile("分别(?:与|和|同)")
+# 甲市承担了乙县的整体重建: a subject takes on (承担/负责) the assistance of places named before the
+# work (the work is a noun after them)
+UNDERTAKE = re.compile(r"(?:承担|负责|承接|包干)(?:了|起)?")
+UNDERTAKEN = re.compile(r"的?(?:整体|全部|主要|对口|灾后|恢复|援建|建设)*(重建|援建|支援|帮扶|援助)(?:任务|工作)?"
+                        r"(?=[，。,；;、！!]|和|及|$)")
+# 甲区、乙区负责结对支援的，是丙县、丁县: the recipients after a cleft
+CLEFT = re.compile(r"的[，,]?(?:是|为)")
+# 由深圳市代表广东省…: the place before 代表 acts for the one after it
+REPRESENTS = re.compile(r"(?:作为|受)?代表|受[^，。,]{0,4}委托")
 # a time or manner adverbial between the subject and 与 of a relation (苏州市于2013年与铜仁市结对;
 # 甲区分别于2015年、2017年与乙县、丙县建立协作关系): the gap still joins the two parties
 _DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|初|末)?"
@@ -647,6 +656,8 @@ class _Extractor:
                     self.rule_delegation(s, e, idx)
                 if len(idx) == 2 and not cued:
                     self.rule_table(s, e, idx)
+                if len(idx) >= 2 and UNDERTAKE.search(t, s, e):
+                    self.rule_undertake(s, e, idx)
                 if len(idx) >= 2 and DISPATCH.search(t, s, e):
                     self.rule_dispatch(s, e, idx)
                 if len(idx) >= 2 and "的" in t[s:e]:
@@ -709,6 +720,26 @@ class _Extractor:
             for d in _list_after(t, self.groups, after[0], v, e - 1, one_side=False):
                 if not d.institution and _donor_side(d.region, recipient.region):
                     self.add(d.region, recipient.region, (s, e), "role", 0.85)
+
+    def rule_undertake(self, s: int, e: int, idx: list[int]) -> None:
+        """甲市承担了乙县、丙乡的整体重建: the subject takes on the work of places named before the
+        work itself (the places are the object, the assistance a noun after them)."""
+        t = self.text
+        for m in UNDERTAKE.finditer(t, s, e):
+            first = self._first_from(idx, m.end())
+            if first is None or self.groups[first].start != m.end():
+                continue
+            listed = [g for g in _list_after(t, self.groups, first, self.v, e) if not g.institution]
+            if not listed or not UNDERTAKEN.match(t, listed[-1].end, e) or self.negated(m.start()):
+                continue
+            work = UNDERTAKEN.match(t, listed[-1].end, e).group(1)  # type: ignore[union-attr]
+            # the places inside the first named one are the recipients (玉树市隆宝镇)
+            leaves = [g for g in listed if not any(_within(h.region, g.region) for h in listed)]
+            for d in self._donors(idx, m.start(), leaves[0].region, s, _verb_side):
+                if not any(ch in t[d.end:m.start()] for ch in "，,；;"):
+                    for r in leaves:
+                        if _verb_side(d.region, r.region):
+                            self.add(d.region, r.region, (s, e), "undertake", 0.85, work)
 
     def rule_dispatch(self, s: int, e: int, idx: list[int]) -> None:
         """甲派出/选派…援疆干部（教师、医生…）到/赴乙: the place people are sent to by the
@@ -902,7 +933,9 @@ class _Extractor:
             if first is not None:
                 g = self.groups[first]
                 gap = t[ce:g.start]
-                if (len(gap) <= 2 or (gap.endswith("的") and len(gap) <= 6)) and _clean_gap(t, ce, g.start):
+                cleft = bool(CLEFT.fullmatch(gap))
+                if (len(gap) <= 2 or cleft or (gap.endswith("的") and len(gap) <= 6)) \
+                        and (_clean_gap(t, ce, g.start) or cleft):
                     listed = _list_after(t, self.groups, first, v, e)
                     recipients = [x for x in listed if not x.institution]
                     if not recipients and len(listed) == 1 and gap == "的":
@@ -925,12 +958,18 @@ class _Extractor:
                           or not any(ch in t[d.end:cs] for ch in "，,；;。")]
                 if donors and t[donors[-1].end:cs].count("，") + t[donors[-1].end:cs].count(",") <= 3 \
                         and not self.negated(cs):
-                    if len(donors) == len(recipients) > 1 and t.endswith("分别", 0, cs):
-                        # 湖北省和湖南省分别对口支援博州和吐鲁番市: the i-th donor, the i-th recipient
+                    if len(donors) == len(recipients) > 1 and (t.endswith("分别", 0, cs) or cleft):
+                        # 湖北省和湖南省分别对口支援博州和吐鲁番市: the i-th donor, the i-th recipient;
+                        # so too 甲区、乙区负责结对支援的，是丙县和丁县 (two lists of one length)
                         for d, r in zip(donors, recipients):
                             if _verb_side(d.region, r.region):
                                 self.add(d.region, r.region, (s, e), "verb", 0.9, cue)
                         continue
+                    # 由深圳市代表广东省对口帮扶广西: the city that stands for the province gives too
+                    j = self._last_before(idx, donors[0].start)
+                    if j is not None and REPRESENTS.fullmatch(t[self.groups[j].end:donors[0].start]) \
+                            and not self.groups[j].institution:
+                        donors = [self.groups[j], *donors]
                     for d in donors:
                         for r in recipients:
                             if _verb_side(d.region, r.region):
