@@ -20,7 +20,7 @@ def test_ingest_counts_and_reports_errors(tmp_path, store):
 def test_a_failing_page_does_not_stop_the_run(tmp_path, store, monkeypatch):
     tmp_path = tmp_path / "in"
     tmp_path.mkdir()
-    import duikou.engines.local as local
+    from duikou.engines import local
 
     real = local.process_page
 
@@ -47,3 +47,35 @@ def test_other_kinds_of_file_in_a_folder_are_skipped_not_errors(tmp_path, store)
     assert [e.path for e in report.skipped] == [str(folder / "README.md")]
     named = ingest([folder / "README.md"], store)
     assert len(named.errors) == 1 and "unsupported file type" in named.errors[0].reason
+
+
+def _exports(store) -> tuple[str, str]:
+    import io
+
+    from duikou.exporting import export
+
+    out = []
+    for what in ("pairings", "claims"):
+        buffer = io.StringIO()
+        export(store, what, "jsonl", out=buffer)
+        out.append(buffer.getvalue())
+    return out[0], out[1]
+
+
+def test_worker_processes_and_batches_change_nothing(tmp_path, shared_corpus):
+    from duikou.store import open_store
+
+    paths = [shared_corpus / "seeds" / "pages.jsonl", shared_corpus / "dev" / "pages.jsonl"]
+    single = open_store(str(tmp_path / "single.db"))
+    expected = ingest(paths, single, workers=1, batch_size=1)
+    pairings, claims = _exports(single)
+    assert pairings.count("\n") > 100 and claims.count("\n") > 100
+    parallel = open_store(str(tmp_path / "parallel.db"))
+    seen = []
+    report = ingest(paths, parallel, workers=2, batch_size=50, on_page=lambda item, so_far: seen.append(item))
+    assert report.as_dict() == expected.as_dict() and len(seen) == expected.pages
+    assert _exports(parallel) == (pairings, claims)
+    assert parallel.counts() == single.counts()
+    assert parallel.pairing_facts() == single.pairing_facts()  # the same independent sources
+    single.engine.dispose()
+    parallel.engine.dispose()

@@ -60,10 +60,15 @@ def _resolve(name: str) -> list[str]:
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .jsonl .warc .warc.gz)"),
-           db: str | None = DbOption, json_output: bool = JsonOption) -> None:
-    """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing)."""
+           db: str | None = DbOption, json_output: bool = JsonOption,
+           workers: int | None = typer.Option(None, "--workers", min=1,
+                                              help="processes running the pipeline (default: all cores)"),
+           batch: int = typer.Option(200, "--batch", min=1, help="documents stored per transaction")) -> None:
+    """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing;
+    a run stopped at any point loses at most the batch being written, and a rerun completes it)."""
     import time
 
+    from duikou.engines.local import default_workers
     from duikou.engines.local import ingest as run_ingest
 
     store = _store(db)
@@ -80,10 +85,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
                            status=f"{so_far.pages} pages, {so_far.pages / seconds:.1f} pages/s, "
                                   f"{megabytes:.1f} MB, {megabytes / seconds:.2f} MB/s")
 
-        report = run_ingest(paths, store, on_page=tick)
+        report = run_ingest(paths, store, on_page=tick, workers=workers or default_workers(), batch_size=batch)
     seconds = time.perf_counter() - started
     summary = report.as_dict()
     summary["seconds"] = round(seconds, 3)
+    summary["workers"] = workers or default_workers()
     summary["totals"] = store.counts()
     if json_output:
         _print_json(summary)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from duikou.clean.dedup import ReprintIndex, normalise
-from duikou.models import Claim, Evidence, Pairing, ProcessedDocument, Region
+from duikou.models import Claim, Pairing, ProcessedDocument, Region
 from duikou.settings import database_url
 from duikou.store import schema as s
 
@@ -87,24 +87,6 @@ class Store:
             self._passages = index
         return self._passages
 
-    def _add_passages(self, conn: Connection, document_id: int, doc_id: str, text: str,
-                      paragraphs: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, int]]:
-        """Each paragraph joins the passage it reprints, or starts a new one; returns
-        (start, end, passage id) of each paragraph."""
-        index = self._passage_index(conn)
-        spans = []
-        for start, end, signature in paragraphs:
-            key = f"{doc_id}@{start}"
-            head = index.add(key, signature)
-            pid = conn.execute(select(s.passages.c.id).where(s.passages.c.key == head)).scalar()
-            if pid is None:
-                pid = conn.execute(insert(s.passages).values(
-                    key=head, text=text[start:end], signature=json.dumps(signature))).inserted_primary_key[0]
-            conn.execute(insert(s.passage_sources).values(
-                passage_id=pid, document_id=document_id, start=start, end=end))
-            spans.append((start, end, pid))
-        return spans
-
     def _reprint_index(self, conn: Connection) -> ReprintIndex:
         """Built once from the stored signatures, then kept in step with every add."""
         if self._reprints is None:
@@ -156,42 +138,24 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def add(self, processed: ProcessedDocument) -> StoreResult:
         """Store one document with its facts in one transaction; idempotent by content hash."""
+        return self.add_many([processed])[0]
+
+    def add_many(self, items: Iterable[ProcessedDocument]) -> list[StoreResult]:
+        """Store documents in order in one transaction (all or none), one executemany per table:
+        the same rows, ids and sources as add() on each in turn. Idempotent by content hash: a
+        document already stored with the same content is `unchanged`, with another content
+        `replaced`. This is the batch API the engines write through."""
+        from duikou.store.writer import write_batch
+
+        items = list(items)
+        if not items:
+            return []
         try:
-            return self._add(processed)
-        except Exception:
+            with self.engine.begin() as conn:
+                return write_batch(self, conn, items)
+        except BaseException:
             self._reprints = self._passages = None  # the indexes may hold rows the rollback removed
             raise
-
-    def _add(self, processed: ProcessedDocument) -> StoreResult:
-        doc = processed.document
-        with self.engine.begin() as conn:
-            existing = conn.execute(
-                select(s.documents.c.id, s.documents.c.content_hash).where(s.documents.c.doc_id == doc.doc_id)
-            ).first()
-            if existing and existing.content_hash == processed.content_hash:
-                return StoreResult("unchanged", doc.doc_id)
-            status = "added"
-            if existing:
-                self._forget_document(conn, existing.id)
-                status = "replaced"
-            cluster = conn.execute(
-                select(s.documents.c.cluster).where(s.documents.c.content_hash == processed.content_hash).limit(1)
-            ).scalar()
-            if cluster is None and processed.minhash:
-                cluster = self._reprint_index(conn).add(doc.doc_id, processed.minhash)
-            cluster = cluster or doc.doc_id
-            document_id = conn.execute(insert(s.documents).values(
-                doc_id=doc.doc_id, source_id=doc.source_id, path=doc.path, url=doc.url, title=doc.title,
-                published=doc.published, relevance=doc.relevance, content_hash=processed.content_hash,
-                cluster=cluster, raw_text=doc.raw_text, text=doc.text,
-                signature=json.dumps(processed.minhash) if processed.minhash else None,
-            )).inserted_primary_key[0]
-            spans = self._add_passages(conn, document_id, doc.doc_id, doc.text, processed.paragraphs)
-            n_pairings = sum(
-                self._add_pairing(conn, document_id, doc.offsets, p, cluster, spans) for p in processed.pairings
-            )
-            n_claims = sum(self._add_claim(conn, document_id, doc.offsets, c) for c in processed.claims)
-        return StoreResult(status, doc.doc_id, n_pairings, n_claims, reprint=cluster != doc.doc_id)
 
     def _forget_document(self, conn: Connection, document_id: int) -> None:
         touched = conn.execute(select(s.pairing_evidence.c.pairing_id).distinct()
@@ -207,61 +171,6 @@ class Store:
         conn.execute(delete(s.claims).where(s.claims.c.id.not_in(select(s.claim_evidence.c.claim_id))))
         for pairing_id in touched:  # a source may have split in two
             _recompute_sources(conn, pairing_id)
-
-    @staticmethod
-    def _add_evidence(conn: Connection, table: Any, fact: dict[str, Any], document_id: int,
-                      offsets: list[int], ev: Evidence, **extra: Any) -> int:
-        """One evidence row per (fact, document, span); its id when added, 0 when already there."""
-        fact_column = next(iter(fact))
-        dup = conn.execute(select(table.c.id).where(
-            table.c[fact_column] == fact[fact_column], table.c.document_id == document_id,
-            table.c.start == ev.start, table.c.end == ev.end,
-        )).first()
-        if dup:
-            return 0
-        return conn.execute(insert(table).values(
-            **fact, document_id=document_id, start=ev.start, end=ev.end,
-            raw_start=offsets[ev.start], raw_end=offsets[min(ev.end, len(offsets) - 1)],
-            quote=ev.quote, extractor=ev.extractor, confidence=ev.confidence, **extra,
-        )).inserted_primary_key[0]
-
-    def _add_pairing(self, conn: Connection, document_id: int, offsets: list[int], p: Pairing,
-                     cluster: str = "", spans: list[tuple[int, int, int]] | None = None) -> int:
-        key = _pairing_key(p)
-        pid = conn.execute(select(s.pairings.c.id).where(s.pairings.c.key == key)).scalar()
-        if pid is None:
-            pid = conn.execute(insert(s.pairings).values(
-                key=key, donor_code=p.donor.code, donor=p.donor.name, donor_full=p.donor.full_name,
-                recipient_code=p.recipient.code, recipient=p.recipient.name,
-                recipient_full=p.recipient.full_name, programme=p.programme, level=p.level,
-                since=p.since, until=p.until,
-            )).inserted_primary_key[0]
-        elif p.since is not None:
-            conn.execute(update(s.pairings).where(s.pairings.c.id == pid).where(
-                (s.pairings.c.since.is_(None)) | (s.pairings.c.since > p.since)).values(since=p.since))
-        passage = next((pid_ for start, end, pid_ in spans or [] if start <= p.evidence.start < end), None)
-        fact = {"pairing_id": pid, "since": p.since, "until": p.until, "cluster": cluster,
-                "quote_key": quote_key(p.evidence.quote), "passage_id": passage}
-        row_id = self._add_evidence(conn, s.pairing_evidence, fact, document_id, offsets, p.evidence)
-        if row_id:
-            _join_source(conn, pid, row_id, fact, p.evidence.confidence)
-        return 1 if row_id else 0
-
-    def _add_claim(self, conn: Connection, document_id: int, offsets: list[int], c: Claim) -> int:
-        key = _claim_key(c)
-        cid = conn.execute(select(s.claims.c.id).where(s.claims.c.key == key)).scalar()
-        if cid is None:
-            cid = conn.execute(insert(s.claims).values(
-                key=key, subject_code=c.subject.code if c.subject else None,
-                subject=c.subject.full_name if c.subject else None,
-                object_code=c.object.code if c.object else None,
-                object=c.object.full_name if c.object else None,
-                measure=c.measure, value=c.value, unit=c.unit, qualifier=c.qualifier,
-                period=c.period, status=c.status, base_measure=c.base_measure, base_value=c.base_value,
-                base_unit=c.base_unit,
-            )).inserted_primary_key[0]
-        return 1 if self._add_evidence(conn, s.claim_evidence, {"claim_id": cid}, document_id, offsets,
-                                       c.evidence, words=s.quote_words(c.evidence.quote)) else 0
 
     # -- reading ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -526,30 +435,6 @@ def _starts_with(column: Any, prefix: str) -> Any:
 def quote_key(quote: str) -> str:
     """The identity of a quoted sentence across reprints: a hash of its normalised text."""
     return hashlib.blake2b(normalise(quote).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _join_source(conn: Connection, pairing_id: int, row_id: int, fact: dict[str, Any],
-                 confidence: float) -> None:
-    """Give a new evidence row its independent source: the source of every row of the same
-    pairing it shares a document cluster, a quote or a passage with (merging them when there are
-    several), else a source of its own; and keep that source's best row in pairing_sources."""
-    e, ps = s.pairing_evidence, s.pairing_sources
-    links = [e.c.cluster == fact["cluster"], e.c.quote_key == fact["quote_key"]]
-    if fact["passage_id"] is not None:
-        links.append(e.c.passage_id == fact["passage_id"])
-    found = conn.execute(select(e.c.source).distinct().where(
-        e.c.pairing_id == pairing_id, e.c.id != row_id, e.c.source.is_not(None), or_(*links))).scalars().all()
-    source = min(found) if found else row_id
-    if len(found) > 1:
-        conn.execute(update(e).where(e.c.pairing_id == pairing_id, e.c.source.in_(found)).values(source=source))
-    conn.execute(update(e).where(e.c.id == row_id).values(source=source))
-    best = [(confidence, row_id)]
-    if found:
-        best += [(r.confidence, r.best_id) for r in conn.execute(
-            select(ps.c.confidence, ps.c.best_id).where(ps.c.pairing_id == pairing_id, ps.c.source.in_(found)))]
-        conn.execute(delete(ps).where(ps.c.pairing_id == pairing_id, ps.c.source.in_(found)))
-    top_confidence, best_id = min(best, key=lambda b: (-b[0], b[1]))
-    conn.execute(insert(ps).values(pairing_id=pairing_id, source=source, best_id=best_id, confidence=top_confidence))
 
 
 class DisjointSets:
