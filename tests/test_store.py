@@ -328,6 +328,30 @@ def test_ranked_claims_follow_their_contract(shared_corpus, tmp_path):
     store.engine.dispose()
 
 
+def test_ranked_claims_see_figures_written_after_the_first_ranking(tmp_path):
+    """The figures' kinds are kept between calls: a write through this store, and one through
+    another connection to the same file, must both show in the next ranking."""
+    from dataclasses import replace
+
+    path = str(tmp_path / "kinds.db")
+    store = open_store(path)
+    store.add(processed("a", "报道:江苏省援助海南州资金。"))
+    assert [r["measure"] for r in store.ranked_claims(["32"], ["6325"], "资金")] == ["援助资金"]
+    assert [r["measure"] for r in store.ranked_claims(["32"], ["6325"], "干部")] == ["援助资金"]  # score 2
+
+    def with_claim(doc_id: str, text: str, measure: str, value: float) -> ProcessedDocument:
+        item = processed(doc_id, text)
+        return replace(item, claims=[replace(item.claims[0], measure=measure, value=value)])
+
+    store.add(with_claim("b", "报道:江苏省选派干部到海南州。", "选派干部", 12))
+    assert [r["measure"] for r in store.ranked_claims(["32"], ["6325"], "干部")] == ["选派干部", "援助资金"]
+    other = open_store(path)
+    other.add(with_claim("c", "报道:江苏省向海南州援助项目。", "援建项目", 30))
+    other.engine.dispose()
+    assert store.ranked_claims(["32"], ["6325"], "项目")[0]["measure"] == "援建项目"
+    store.engine.dispose()
+
+
 def test_claims_indexes_follow_the_version(tmp_path):
     import sqlite3
 

@@ -26,7 +26,7 @@ def pg_url():
     admin.dispose()
 
 
-def test_ingest_twice_and_ask_on_postgres(pg_url, shared_corpus):
+def test_ingest_twice_and_ask_on_postgres(pg_url, shared_corpus, tmp_path):
     from duikou.answer import ask
     from duikou.engines.local import ingest
     from duikou.store import open_store
@@ -45,4 +45,15 @@ def test_ingest_twice_and_ask_on_postgres(pg_url, shared_corpus):
     for row in store.pairing_rows(donor=["32"]):
         doc = store.document(row["doc_id"])
         assert doc["text"][row["start"]:row["end"]] == row["quote"]
+    # the figures' ranking reads the kinds on its own path here (no SQLite cache): the same
+    # figures, scores and quotes as on SQLite
+    lite = open_store(str(tmp_path / "lite.db"))
+    ingest([shared_corpus / "seeds" / "pages.jsonl"], lite)
+    def figures(s, args):
+        return [(r["measure"], r["value"], r["doc_id"], r["start"], r["score"]) for r in s.ranked_claims(*args)]
+
+    for args in ((["32"], ["6325"], "资金"), (["33"], ["65"], "资金", None, True, "65", "援疆"),
+                 (None, ["6325"], None, "2020"), (["32"], None, "项目", None, False, "63", "援青")):
+        assert figures(store, args) == figures(lite, args) and figures(lite, args), args
+    lite.engine.dispose()
     store.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -76,6 +77,29 @@ class Store:
         self._migrate()
         self._reprints: ReprintIndex | None = None
         self._passages: ReprintIndex | None = None
+        self._kinds: tuple[Any, list[tuple[Any, ...]]] | None = None  # (validity key, kinds)
+
+    def _claim_kinds(self, conn: Connection, subjects: list[str] | None,
+                     objects: list[str] | None) -> list[tuple[Any, ...]]:
+        """The distinct (subject_code, object_code, measure, period, qualifier, quote words) of
+        the figures' evidence rows, those with an asked subject or object among them. On SQLite
+        every kind of the store is read once and kept while the data stays the same: per
+        connection, PRAGMA data_version (commits by other connections) and total_changes() (this
+        connection's own writes) unchanged. Other databases read the asked kinds each time."""
+        c, e = s.claims, s.claim_evidence
+        columns = _kind_columns(c) + (e.c.words,)
+        kinds = select(*columns).join(e, e.c.claim_id == c.c.id).group_by(*columns)
+        if conn.dialect.name != "sqlite":
+            asked = [_starts_with(c.c.subject_code, p) for p in subjects or []]
+            asked += [_starts_with(c.c.object_code, p) for p in objects or []]
+            return [tuple(r) for r in conn.execute(kinds.where(or_(*asked)))]
+        info = conn.connection.info
+        version = conn.exec_driver_sql("SELECT data_version, total_changes() FROM pragma_data_version").one()
+        key = (info.setdefault("duikou_connection", object()), tuple(version))
+        if self._kinds is None or self._kinds[0] != key:
+            # read after the version: a commit in between makes the next call read them again
+            self._kinds = (key, [tuple(r) for r in conn.execute(kinds)])
+        return self._kinds[1]
 
     def _passage_index(self, conn: Connection) -> ReprintIndex:
         """Paragraph-level index over the first copy of every passage."""
@@ -279,11 +303,13 @@ class Store:
         `programme_province`: +1.5 the object is inside it or (`programme_word`) the quote
         names the programme, else -1. A figure scores its best row.
 
-        Fast on large stores: bounds from the figure's own columns (read from covering indexes)
-        decide which figures can reach the top at all; only those with a quote-dependent part
-        are scored on their evidence, and figures found only through a pairing's documents are
-        read only when they could still make the top."""
-        from sqlalchemy import and_, case, false, literal
+        Fast on large stores: a figure's own columns (its kind: subject, object, measure,
+        period, qualifier) bound its score; the few hundred kinds are known (_claim_kinds), so
+        the figures are read kind by kind, best bound first, in id order through the covering
+        index, and only as far as they could still enter the top; only kinds whose score
+        depends on the quotes are scored on their evidence, and figures found only through a
+        pairing's documents are read only when they could still make the top."""
+        from sqlalchemy import case, false
 
         if not subjects and not objects or limit <= 0:
             return []
@@ -301,27 +327,16 @@ class Store:
             return func.coalesce(column.contains(word, autoescape=True), False)
 
         by_subject, by_object = prefixed(c.c.subject_code, subjects), prefixed(c.c.object_code, objects)
-        side = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)
-        low, high, exact = side, side, side  # bounds from the figure's columns; the row's score
+        exact = case((by_subject, 2.0), else_=0.0) + case((by_object, 2.0), else_=0.0)  # a row's score
         if measure:
-            hit = has(c.c.measure, measure)
-            low = low + case((hit, 2.0), else_=-2.0)
-            high = high + case((hit, 2.0), else_=0.5)
-            exact = exact + case((hit, 2.0), (has(e.c.quote, measure), 0.5), else_=-2.0)
+            exact = exact + case((has(c.c.measure, measure), 2.0), (has(e.c.quote, measure), 0.5), else_=-2.0)
         if year:
             hit = func.substr(func.coalesce(c.c.period, ""), 1, len(year)) == year
-            low = low + case((hit, 1.0), else_=-0.5)
-            high = high + case((hit, 1.0), else_=0.5)
             exact = exact + case((hit, 1.0), (has(e.c.quote, year), 0.5), else_=-0.5)
         if cumulative:
-            hit = c.c.qualifier == "累计"
-            low = low + case((hit, 1.0), else_=0.0)
-            high = high + literal(1.0)
-            exact = exact + case((or_(hit, has(e.c.quote, "累计")), 1.0), else_=0.0)
+            exact = exact + case((or_(c.c.qualifier == "累计", has(e.c.quote, "累计")), 1.0), else_=0.0)
         if programme_province:
             hit = _starts_with(c.c.object_code, programme_province)
-            low = low + case((hit, 1.5), else_=-1.0)
-            high = high + case((hit, 1.5), else_=1.5 if programme_word else -1.0)
             word = has(e.c.quote, programme_word) if programme_word else false()
             exact = exact + case((or_(hit, word), 1.5), else_=-1.0)
         group = case((by_subject, 0), (by_object, 1), else_=2)
@@ -330,22 +345,59 @@ class Store:
                            (1.5 if programme_province else 0.0)))
         asked = or_(by_subject, by_object)
         with self.engine.connect() as conn:
-            # 1. figures whose score does not depend on their quotes: the best `limit` of them
-            certain = [(r.score, r.grp, r.id) for r in conn.execute(
-                select(c.c.id, low.label("score"), group.label("grp")).where(asked, low == high, low > 0)
-                .order_by(low.desc(), group, c.c.id).limit(limit))]
-            # 2. figures whose quotes decide: those whose bound would put them before the last of
-            # those (the final top can only be better), scored on their rows
-            could_enter = high > 0
-            if len(certain) == limit:
-                score, grp, claim_id = certain[-1]
-                could_enter = or_(high > score, and_(high == score, or_(
-                    group < grp, and_(group == grp, c.c.id < claim_id))))
+            # 1-2. the figures' kinds (subject, object, measure, period, qualifier and the words
+            # of a quote: a few hundred in a store, cached) bound the score of every figure of a
+            # kind; kinds are read best bound first, each in id order through the covering
+            # indexes, only as far as a figure of the kind could still enter the top
+            bounds = _KindBounds(subjects, objects, measure, year, cumulative, programme_province, programme_word)
+            kinds = sorted((k for k in map(bounds.of, self._claim_kinds(conn, subjects, objects))
+                            if k is not None and k[1] > 0), key=lambda k: (-k[1], k[2]))
+            ranked: list[tuple[float, int, int]] = []
+            scored: dict[int, float] = {}  # figures read so far (their score, or `high` of their kind)
+
+            def beaten(score: float, grp: int, claim_id: int) -> bool:
+                """The top `limit` so far are all better than (score, grp, claim_id)."""
+                return len(ranked) >= limit and (-ranked[-1][0], ranked[-1][1], ranked[-1][2]) < (-score, grp, claim_id)
+
             best = func.max(exact).label("score")
-            uncertain = [(r.score, r.grp, r.id) for r in conn.execute(
-                select(c.c.id, best, group.label("grp")).join(e, e.c.claim_id == c.c.id)
-                .where(asked, low != high, could_enter).group_by(c.c.id).having(best > 0))]
-            ranked = sorted(certain + uncertain, key=lambda t: (-t[0], t[1], t[2]))[:limit]
+
+            def of_kind(kind: tuple[Any, ...], after: int, n: int) -> list[int]:
+                """The first n figures of a kind (by id, after `after`) with a row of its words."""
+                return list(conn.execute(_FIGURES_OF_KIND, dict(zip(_KIND_KEYS, kind, strict=True),
+                                                                  after=after, n=n)).scalars())
+
+            def add(found: list[tuple[float, int, int]]) -> None:
+                nonlocal ranked
+                ranked = sorted(ranked + [f for f in found if f[0] > 0], key=lambda t: (-t[0], t[1], t[2]))[:limit]
+
+            for (high, grp), level in itertools.groupby(kinds, key=lambda k: (k[1], k[2])):
+                if beaten(high, grp, 0):
+                    break
+                level = list(level)
+                # kinds whose rows all score `high`: a figure of one scores at least that (its best
+                # row), and more only with a row of a better kind, read before; so the first
+                # `limit` of each are all it can add
+                determined = [k for k, _high, _grp, certain in level if certain]
+                if determined:
+                    ids = sorted({i for k in determined for i in of_kind(k, 0, limit)})
+                    new = [i for i in ids[:limit] if i not in scored]
+                    scored.update((i, high) for i in new)
+                    add([(high, grp, i) for i in new])
+                # kinds whose score depends on the quotes' text: scored on their rows, in id order,
+                # until no later figure of the kind could enter
+                for kind in (k for k, _high, _grp, certain in level if not certain):
+                    after, at_high, chunk = 0, 0, limit
+                    while at_high < limit and not beaten(high, grp, after + 1):
+                        ids = of_kind(kind, after, chunk)
+                        if not ids:
+                            break
+                        after, chunk = ids[-1], _KIND_CHUNK
+                        new = [i for i in ids if i not in scored]
+                        if new:  # a figure's score is its best row's, whichever kind of row found it
+                            scored.update(conn.execute(select(c.c.id, best).join(e, e.c.claim_id == c.c.id)
+                                                       .where(c.c.id.in_(new)).group_by(c.c.id)).all())
+                            add([(scored[i], grp, i) for i in new])
+                        at_high += sum(scored[i] >= high for i in ids)
             # 3. figures only in documents that state the pairing, when they could still enter
             paired = None
             if subjects and objects and (len(ranked) < limit or ranked[-1][0] <= only_paired):
@@ -400,6 +452,72 @@ class Store:
     def _execute(self, query: Any) -> list[Any]:
         with self.engine.connect() as conn:
             return list(conn.execute(query).fetchall())
+
+
+_KIND_CHUNK = 64  # figures of a kind scored per query, when their quotes decide
+
+
+def _kind_columns(c: Any) -> tuple[Any, ...]:
+    """The columns that make a figure's kind, in the order of ix_claims_subject_cover."""
+    return c.c.subject_code, c.c.object_code, c.c.measure, c.c.period, c.c.qualifier
+
+
+_KIND_KEYS = ("subject_code", "object_code", "measure", "period", "qualifier", "words")
+# the first :n figures of a kind after id :after that have an evidence row with the kind's words;
+# IS (SQLite) / IS NOT DISTINCT FROM: NULL matches NULL; SQLite seeks the covering indexes by it
+_FIGURES_OF_KIND = (
+    select(s.claims.c.id).join(s.claim_evidence, s.claim_evidence.c.claim_id == s.claims.c.id)
+    .where(*(column.is_not_distinct_from(bindparam(key)) for column, key in zip(
+        (*_kind_columns(s.claims), s.claim_evidence.c.words), _KIND_KEYS, strict=True)),
+        s.claims.c.id > bindparam("after"))
+    .group_by(s.claims.c.id).order_by(s.claims.c.id).limit(bindparam("n")))
+
+
+def _ascii_lower(text: str) -> str:
+    """SQLite's LIKE folds ASCII letters only."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+
+class _KindBounds:
+    """The highest score a figure can get from one of its evidence rows (Store.ranked_claims'
+    scoring), knowing the figure's own columns and the row's quote words (QUOTE_WORDS bits);
+    a word outside QUOTE_WORDS or a year in the quote counts as present."""
+
+    def __init__(self, subjects: list[str] | None, objects: list[str] | None, measure: str | None,
+                 year: str | None, cumulative: bool, province: str | None, word: str | None) -> None:
+        self.subjects, self.objects = tuple(subjects or ()), tuple(objects or ())
+        self.measure, self.year, self.cumulative = measure, year, cumulative
+        self.province, self.word = province, word
+
+    @staticmethod
+    def _in_quote(word: str, words: int) -> bool:
+        return word not in s.QUOTE_WORDS or bool(words >> s.QUOTE_WORDS.index(word) & 1)
+
+    def of(self, kind: tuple[Any, ...]) -> tuple[tuple[Any, ...], float, int, bool] | None:
+        """(kind, highest score, group, certain) for a kind whose subject or object is asked,
+        else None; certain: every row of the kind scores the highest."""
+        subject, object_, measure, period, qualifier, words = kind
+        by_subject = bool(self.subjects and subject and subject.startswith(self.subjects))
+        by_object = bool(self.objects and object_ and object_.startswith(self.objects))
+        if not by_subject and not by_object:
+            return None
+        high = 2.0 * by_subject + 2.0 * by_object
+        certain = True  # no part depends on a quote's text beyond its QUOTE_WORDS bits
+        if self.measure:
+            hit = _ascii_lower(self.measure) in _ascii_lower(measure or "")
+            high += 2.0 if hit else 0.5 if self._in_quote(self.measure, words) else -2.0
+            certain &= hit or self.measure in s.QUOTE_WORDS
+        if self.year:
+            hit = (period or "")[:len(self.year)] == self.year
+            high += 1.0 if hit else 0.5
+            certain &= hit
+        if self.cumulative:
+            high += 1.0 if qualifier == "累计" or self._in_quote("累计", words) else 0.0
+        if self.province:
+            hit = bool(object_ and object_.startswith(self.province))
+            high += 1.5 if hit or (self.word and self._in_quote(self.word, words)) else -1.0
+            certain &= hit or not self.word or self.word in s.QUOTE_WORDS
+        return kind, high, 0 if by_subject else 1, certain
 
 
 def _threshold() -> float:
