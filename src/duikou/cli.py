@@ -270,6 +270,50 @@ def stats(db: str | None = DbOption, json_output: bool = JsonOption) -> None:
         out.print(f"{key:>20}: {value}")
 
 
+@app.command()
+def serve(db: str | None = DbOption,
+          host: str = typer.Option("127.0.0.1", help="address to bind (default: this machine only)"),
+          port: int = typer.Option(8000, help="TCP port"),
+          token_file: Path | None = typer.Option(None, "--token-file", help="file holding the bearer token of "
+                                                 "the write endpoints (else $DUIKOU_API_TOKEN_FILE or $DUIKOU_API_TOKEN)"),
+          ingest_folder: list[Path] = typer.Option([], "--ingest-folder", help="a folder the ingest-by-path "
+                                                   "endpoint may read (repeatable; else $DUIKOU_INGEST_FOLDERS)"),
+          upload_dir: Path | None = typer.Option(None, "--upload-dir", help="where uploaded files are kept"),
+          workers: int = typer.Option(1, help="server processes (each holds its own caches and its own "
+                                      "ingest jobs: ask the worker that took a job for its progress)")) -> None:
+    """Serve the web app and the JSON API (OpenAPI at /docs). Reads are public; writes need the
+    token. Binds 127.0.0.1 unless --host says otherwise."""
+    import os
+
+    import uvicorn
+
+    from duikou.web import create_app
+    from duikou.web.security import WebConfig
+
+    store = _store(db)
+    try:
+        config = WebConfig.from_env(token_file=token_file, folders=ingest_folder or None, upload_dir=upload_dir)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/] {exc}", markup=False)
+        raise typer.Exit(2)
+    writes = "on (token configured)" if config.token else "off (no token configured)"
+    err.print(f"duikou serving {db or os.environ.get('DUIKOU_DB') or 'duikou.db'} on http://{host}:{port} "
+              f"(API docs /docs); write endpoints {writes}", markup=False)
+    if workers > 1:  # uvicorn starts each worker from an import string: pass the settings by environment
+        store.engine.dispose()
+        os.environ["DUIKOU_SERVE_DB"] = db or ""
+        if token_file:
+            os.environ["DUIKOU_API_TOKEN_FILE"] = str(token_file.resolve())
+        if ingest_folder:
+            os.environ["DUIKOU_INGEST_FOLDERS"] = os.pathsep.join(str(f.resolve()) for f in ingest_folder)
+        if upload_dir:
+            os.environ["DUIKOU_UPLOAD_DIR"] = str(upload_dir.resolve())
+        uvicorn.run("duikou.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    uvicorn.run(create_app(store, config), host=host, port=port, log_level="info")
+
+
 @app.command("eval")
 def eval_command(pages: Path = typer.Option(..., help="pages.jsonl"),
                  pairings: Path | None = typer.Option(None, help="gold_pairings.jsonl"),
