@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -309,13 +310,22 @@ def test_upload_limits(client):
     assert client.post("/api/ingest/paths", json=paths, headers=auth()).status_code == 413
 
 
-def test_reads_during_an_ingest_see_only_whole_documents(tmp_path):
-    """While an upload is parsed in the background, every document the API shows already has all
+def test_reads_during_an_ingest_see_only_whole_documents(tmp_path, monkeypatch):
+    """While an ingest job runs in the background, every document the API shows already has all
     its evidence: what a reader sees of it then equals what it sees once the ingest is over."""
+    from duikou.store import writer
+
     corpus = ROOT / ".." / "shared" / "corpus" / "seeds" / "pages.jsonl"
     folders = (EXAMPLES.resolve(),) + ((corpus.parent.resolve(),) if corpus.exists() else ())
-    config = WebConfig(token=TOKEN, folders=folders, upload_dir=tmp_path / "uploads")
+    config = WebConfig(token=TOKEN, folders=folders, upload_dir=tmp_path / "uploads", ingest_batch=2)
     app = create_app(str(tmp_path / "wal.db"), config)
+    write_pairings = writer._pairings
+
+    def slow_pairings(*args, **kwargs):  # inside a batch's transaction: a wider window to catch it
+        time.sleep(0.05)
+        return write_pairings(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "_pairings", slow_pairings)
     with TestClient(app) as c:
         paths = [str(EXAMPLES.resolve())] + ([str(corpus.resolve())] if corpus.exists() else [])
         job = c.post("/api/ingest/paths", json={"paths": paths}, headers=auth()).json()
@@ -330,10 +340,11 @@ def test_reads_during_an_ingest_see_only_whole_documents(tmp_path):
                 seen.setdefault(d["doc_id"], set()).add(kinds)
             if status in ("done", "failed"):
                 break
-            partial_views += bool(listed)
+            partial_views += 0 < len(listed)
         assert status == "done"
         final = {d["doc_id"]: d for d in c.get("/api/documents", params={"limit": 10000}).json()["items"]}
         assert partial_views > 0  # the reads did overlap the ingest
+        assert any(len(views) for views in seen.values()) and len(seen) == len(final)
         for doc_id, views in seen.items():
             whole = final[doc_id]
             spans = len(c.get("/api/documents/" + doc_id.replace("#", "%23")).json()["spans"])

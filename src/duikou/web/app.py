@@ -35,7 +35,7 @@ def create_app(db: str | Store | None = None, config: WebConfig | None = None) -
                                      "Read endpoints are public; write endpoints need the bearer token.")
     app.state.store = store
     app.state.config = config if config is not None else WebConfig.from_env()
-    app.state.jobs = Jobs(store)
+    app.state.jobs = Jobs(store, app.state.config.ingest_batch)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

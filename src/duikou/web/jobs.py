@@ -39,8 +39,9 @@ class Job:
 class Jobs:
     """The app's ingest queue."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, batch_size: int = 20) -> None:
         self.store = store
+        self.batch_size = batch_size  # documents per transaction: progress shows in the store this often
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="duikou-ingest")
@@ -74,7 +75,7 @@ class Jobs:
                             "last": item.path if isinstance(item, ReadError) else item.source_id}
 
         try:
-            report = ingest(job.paths, self.store, on_page=tick)
+            report = ingest(job.paths, self.store, on_page=tick, batch_size=self.batch_size)
         except Exception as exc:  # noqa: BLE001 - reported through the job, the server goes on
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
         else:

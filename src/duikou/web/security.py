@@ -28,6 +28,7 @@ class WebConfig:
     max_file_bytes: int = 50 * MB  # one uploaded file
     max_request_bytes: int = 200 * MB  # one upload request, all files together
     max_files: int = 20  # files in one upload or paths in one request
+    ingest_batch: int = 20  # documents per store transaction in an ingest job (each batch all or nothing)
 
     @classmethod
     def from_env(cls, token_file: Path | None = None, folders: list[Path] | None = None,
