@@ -64,6 +64,7 @@ class Context:
     by_sentence: list[list[int]]  # sentence index -> its group indexes
     extractor: _Extractor
     title_end: int  # end of the first line when it reads as a headline, else 0
+    lists: list[tuple[int, int]] | None = None  # pairing_features.list_positions, once asked
 
 
 def build_context(text: str, mentions: list[Mention], published: str | None = None,

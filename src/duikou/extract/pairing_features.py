@@ -152,27 +152,34 @@ class _Doc:
         self.top_donor = donors[0] if donors else None
         self.top_recipient = recipients[0] if recipients else None
         self.title_keys = {keys[i] for i, g in enumerate(ctx.groups) if g.end <= ctx.title_end}
-        self.lists = [list_position(ctx, i) for i in range(len(ctx.groups))]
+        self.lists = list_positions(ctx)
 
+
+
+def list_positions(ctx: Context) -> list[tuple[int, int]]:
+    """For every place: (size of the list it stands in, its position in it). Places of one list
+    are joined by 、/和/及 and stand on one side: one province, or provinces of one rank class
+    (济南对口武隆、烟台对口巫山 does not make 武隆 and 烟台 one list). Found in one pass over the
+    places and kept on the context (the features and the crossed-list check both ask)."""
+    if ctx.lists is not None:
+        return ctx.lists
+    groups, text = ctx.groups, ctx.text
+    out: list[tuple[int, int]] = []
+    lo = 0
+    for i in range(len(groups)):
+        if i + 1 < len(groups):
+            gap = text[groups[i].end:groups[i + 1].start].strip(" ,，")
+            if gap in LIST_JOIN and _one_side(groups[i].region, groups[i + 1].region):
+                continue  # the list goes on
+        out += [(i - lo + 1, k - lo) for k in range(lo, i + 1)]
+        lo = i + 1
+    ctx.lists = out
+    return out
 
 
 def list_position(ctx: Context, i: int) -> tuple[int, int]:
-    """(size of the list the place stands in, its position in it). Places of one list are
-    joined by 、/和/及 and stand on one side: one province, or provinces of one rank class
-    (济南对口武隆、烟台对口巫山 does not make 武隆 and 烟台 one list)."""
-    groups, text = ctx.groups, ctx.text
-
-    def joined(x: int, y: int) -> bool:
-        if text[groups[x].end:groups[y].start].strip(" ,，") not in LIST_JOIN:
-            return False
-        return _one_side(groups[x].region, groups[y].region)
-
-    lo = hi = i
-    while lo > 0 and joined(lo - 1, lo):
-        lo -= 1
-    while hi + 1 < len(groups) and joined(hi, hi + 1):
-        hi += 1
-    return hi - lo + 1, i - lo
+    """(size of the list the place stands in, its position in it): see list_positions."""
+    return list_positions(ctx)[i]
 
 
 def _full_name(text: str, g: Group) -> int:
@@ -207,15 +214,25 @@ def misaligned(ctx: Context, c: Candidate) -> bool:
     return la == lb and la > 1 and pa != pb
 
 
-def _foreign_between(doc: _Doc, c: Candidate) -> int:
+def _foreign_between(doc: _Doc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Places between the two that belong to neither's list (烟台 in 济南对口武隆、烟台对口巫山
-    stands between 济南 and 巫山)."""
-    lo, hi = sorted((c.a, c.b))
-    spans = []
-    for i in (c.a, c.b):
-        size, pos = doc.lists[i]
-        spans.append((i - pos, i - pos + size - 1))
-    return sum(1 for i in range(lo + 1, hi) if not any(s <= i <= e for s, e in spans))
+    stands between 济南 and 巫山), for every candidate (a, b) at once: the places strictly
+    between, less those inside either list (inclusion-exclusion over three index ranges)."""
+    size = np.array([x[0] for x in doc.lists], dtype=np.int64).reshape(-1)
+    pos = np.array([x[1] for x in doc.lists], dtype=np.int64).reshape(-1)
+    lo, hi = np.minimum(a, b) + 1, np.maximum(a, b) - 1  # the places between: [lo, hi]
+    a0 = a - pos[a]
+    a1 = a0 + size[a] - 1
+    b0 = b - pos[b]
+    b1 = b0 + size[b] - 1
+
+    def overlap(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        return np.maximum(0, np.minimum(x1, y1) - np.maximum(x0, y0) + 1)
+
+    both0, both1 = np.maximum(a0, b0), np.minimum(a1, b1)
+    inside = overlap(lo, hi, a0, a1) + overlap(lo, hi, b0, b1) - np.where(
+        both0 <= both1, overlap(lo, hi, both0, both1), 0)
+    return np.maximum(0, hi - lo + 1) - inside
 
 
 def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
@@ -231,39 +248,33 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     n_sent = max(1, len(ctx.sentences))
     n = doc.n_classes
     ng = len(groups)
-    # --- per place
-    regions = [g.region for g in groups]
-    level = np.array([_level(r) for r in regions], dtype=np.float64)
-    rank = np.array([_rank(r) for r in regions], dtype=np.float64)
-    provs = [_prov(r) for r in regions]
-    pronoun = np.array([g.why == "pronoun" for g in groups], dtype=np.float64)
-    full = np.array([_full_name(text, g) for g in groups], dtype=np.float64)
-    inst = np.array([g.institution for g in groups], dtype=np.float64)
-    null = np.array([r.code is None for r in regions], dtype=np.float64)
-    g_start = np.array([g.start for g in groups], dtype=np.int64)
-    g_end = np.array([g.end for g in groups], dtype=np.int64)
-    sent = np.array(ctx.sentence_of, dtype=np.int64)
+    # --- per place: one row of values each, gathered per candidate below
     keys = doc.keys
-    count = np.array([doc.counts[k] for k in keys], dtype=np.float64)
-    in_title = np.array([k in doc.title_keys for k in keys], dtype=np.float64)
-    first_seen = np.array([doc.first_seen[k] == i for i, k in enumerate(keys)], dtype=np.float64)
-    top_donor = np.array([k == doc.top_donor for k in keys], dtype=np.float64)
-    top_recipient = np.array([k == doc.top_recipient for k in keys], dtype=np.float64)
-    list_size = np.array([x[0] for x in doc.lists], dtype=np.float64)
-    list_pos = np.array([x[1] for x in doc.lists], dtype=np.float64)
+    regions = [g.region for g in groups]
+    provs = [_prov(r) for r in regions]
     chains = [_code_chain(r) for r in regions]
-    off_donor = np.array([bool(ch[:1]) and ch[0] in donors for ch in chains], dtype=np.float64)
-    off_recipient = np.array([bool(ch[:1]) and ch[0] in recipients for ch in chains], dtype=np.float64)
+    counts_of, title_keys, first_of = doc.counts, doc.title_keys, doc.first_seen
+    top_donor_key, top_recipient_key = doc.top_donor, doc.top_recipient
+    place = np.array([
+        (_level(r), _rank(r), g.why == "pronoun", _full_name(text, g), g.institution, r.code is None,
+         g.start, g.end, counts_of[k], k in title_keys, first_of[k] == i, k == top_donor_key,
+         k == top_recipient_key, size, pos, bool(ch[:1]) and ch[0] in donors,
+         bool(ch[:1]) and ch[0] in recipients)
+        for i, (g, r, k, ch, (size, pos)) in enumerate(zip(groups, regions, keys, chains, doc.lists))
+    ], dtype=np.float64).reshape(-1, 17)
+    (level, rank, pronoun, full, inst, null, _, _, count, in_title, first_seen, top_donor, top_recipient,
+     list_size, list_pos, off_donor, off_recipient) = place.T
+    g_start = place[:, 6].astype(np.int64)
+    g_end = place[:, 7].astype(np.int64)
+    sent = np.array(ctx.sentence_of, dtype=np.int64)
     sent_lo = np.array([idx[0] if idx else 0 for idx in ctx.by_sentence], dtype=np.int64)
     sent_n = np.array([len(idx) for idx in ctx.by_sentence], dtype=np.int64)
     pos_in_sent = np.arange(ng, dtype=np.int64) - sent_lo[sent] if ng else np.zeros(0, dtype=np.int64)
     s_bounds = np.array(ctx.sentences, dtype=np.int64).reshape(-1, 2)
     # --- per candidate
-    a = np.array([c.a for c in cands], dtype=np.int64)
-    b = np.array([c.b for c in cands], dtype=np.int64)
-    kind = np.array([KINDS.index(c.kind) for c in cands], dtype=np.int64)
-    sa = np.array([c.a_sentence for c in cands], dtype=np.int64)
-    sb = np.array([c.b_sentence for c in cands], dtype=np.int64)
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    a, b, kind, sa, sb = np.array([(c.a, c.b, kind_index[c.kind], c.a_sentence, c.b_sentence) for c in cands],
+                                  dtype=np.int64).reshape(-1, 5).T
     a_first = g_start[a] <= g_start[b]
     first = np.where(a_first, a, b)
     second = np.where(a_first, b, a)
@@ -277,26 +288,21 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     counts = _Counts(text)
     commas = counts.between("，,", bt_lo, bt_hi)
     stops = counts.between("；;。\n", bt_lo, bt_hi)
-    official = np.zeros(len(cands))
-    reverse = np.zeros(len(cands))
-    prov_pair = np.zeros(len(cands))
-    same_prov = np.zeros(len(cands))
-    together = np.zeros(len(cands))
-    memo: dict[tuple[int, int], tuple[float, float, float, float, float]] = {}
-    for i, c in enumerate(cands):
-        key = (c.a, c.b)
-        got = memo.get(key)
-        if got is None:
-            ca, cb = chains[c.a], chains[c.b]
-            pa_, pb_ = provs[c.a], provs[c.b]
-            got = memo[key] = (
-                float(any((x, y) in pairs for x in ca for y in cb)),
-                float(any((y, x) in pairs for x in ca for y in cb)),
-                float((pa_, pb_) in provinces),
-                float(pa_ == pb_ and bool(pa_)),
-                float(len(doc.sentences_of.get(keys[c.a], set()) & doc.sentences_of.get(keys[c.b], set()))),
-            )
-        official[i], reverse[i], prov_pair[i], same_prov[i], together[i] = got
+    # official pair, reverse pair, province pair, same province, sentences naming both
+    priors: list[tuple[bool, bool, bool, bool, int]] = []
+    no_sentences: set[int] = set()
+    sentences_of = doc.sentences_of
+    for c in cands:
+        ca, cb = chains[c.a], chains[c.b]
+        official_, reverse_ = False, False
+        for x in ca:
+            for y in cb:
+                official_ = official_ or (x, y) in pairs
+                reverse_ = reverse_ or (y, x) in pairs
+        pa_, pb_ = provs[c.a], provs[c.b]
+        priors.append((official_, reverse_, (pa_, pb_) in provinces, pa_ == pb_ and bool(pa_),
+                       len(sentences_of.get(keys[c.a], no_sentences) & sentences_of.get(keys[c.b], no_sentences))))
+    official, reverse, prov_pair, same_prov, together = np.array(priors, dtype=np.float64).reshape(-1, 5).T
     sentence_kind = kind == KINDS.index("sentence")
     structure = _structure_array(ctx, doc, cands, sentence_kind, f_end, s_beg, g_end[second], bt_lo, bt_hi,
                                  s_end, n_sb, list_size, list_pos, a, b, counts)
@@ -393,8 +399,12 @@ def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_k
     out[:, 1] = (n_in_sentence == 2) & (han_between == 0)
     out[:, 2] = han_between
     out[:, 4] = counts.between(PUNCT_CHARS, bt_lo, bt_hi) == 0
-    out[:, 6] = np.isin(first_end, doc.cue_starts)
-    out[:, 7] = np.isin(second_start, doc.cue_ends)
+    at = np.zeros(len(text) + 1, dtype=bool)  # positions where a cue starts, then where one ends
+    at[doc.cue_starts] = True
+    out[:, 6] = at[first_end]
+    at[:] = False
+    at[doc.cue_ends] = True
+    out[:, 7] = at[second_start]
     short = np.flatnonzero(sentence_kind & (bt_hi - bt_lo <= 12))
     for i in short:
         between = text[bt_lo[i]:bt_hi[i]]
@@ -404,8 +414,7 @@ def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_k
         if stripped in JOINS:
             after_lo = second_end[i]
             out[i, 5] = pattern.search(text, after_lo, min(s_end[i], after_lo + 15)) is not None
-    for i in np.flatnonzero(sentence_kind):
-        out[i, 8] = _foreign_between(doc, cands[i])
+    out[:, 8] = _foreign_between(doc, a, b)
     out[~sentence_kind] = 0
     return out
 
