@@ -131,12 +131,22 @@ def candidates(ctx: Context, kinds: tuple[str, ...] = DEFAULT_KINDS) -> list[Can
         out.append(Candidate(i, j, kind, start, s[1], si, sj))
 
     title_groups = [i for i, g in enumerate(ctx.groups) if g.end <= ctx.title_end] if "title" in kinds else []
+    sentences = ctx.sentences
     for k, idx in enumerate(ctx.by_sentence):
         places = idx[:MAX_PLACES]
-        for i in places:
-            for j in places:
-                if i != j:
-                    add(i, j, "sentence")
+        if len(places) > 1:  # every ordered pair of the sentence's places, each once
+            s_start, s_end = sentences[k]
+            for i in places:
+                key_i = keys[i]
+                for j in places:
+                    if i == j:
+                        continue
+                    pk = (key_i, keys[j])
+                    ok = by_key.get(pk)
+                    if ok is None:
+                        ok = by_key[pk] = _pairable(ctx, i, j)
+                    if ok:
+                        out.append(Candidate(i, j, "sentence", s_start, s_end, k, k))
         if "carried" in kinds and k > 0 and places:
             before = ctx.by_sentence[k - 1][:4]
             for i in before:

@@ -23,6 +23,7 @@ from duikou.extract.pairing_features import features, misaligned, states_assista
 from duikou.extract.pairing_features import names as instance_names
 from duikou.extract.pairings import (
     VENUE_AWAY,
+    Group,
     _clause_of,
     _Extractor,
     _key,
@@ -46,15 +47,16 @@ def names() -> tuple[str, ...]:
     return (*(f"max_{n}" for n in base), *(f"min_{n}" for n in base), "instances")
 
 
-def pair_rows(ctx: Context, cands: Sequence[Candidate], rows: np.ndarray
+def pair_rows(ctx: Context, cands: Sequence[Candidate], rows: np.ndarray,
+              keys: Sequence[tuple[str, str]] | None = None
               ) -> tuple[list[tuple[str, str]], list[np.ndarray], np.ndarray]:
     """Candidates grouped by (donor, recipient): the keys, each key's candidate indexes, and the
-    aggregated feature row of each key (maximum and minimum over its candidates, their number)."""
+    aggregated feature row of each key (maximum and minimum over its candidates, their number).
+    keys: each candidate's (donor, recipient) key, when the caller has them."""
+    if keys is None:
+        keys = [(_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region)) for c in cands]
     index: dict[tuple[str, str], int] = {}
-    pair_of = np.empty(len(cands), dtype=np.int64)
-    for i, c in enumerate(cands):
-        k = (_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region))
-        pair_of[i] = index.setdefault(k, len(index))
+    pair_of = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
     order = np.argsort(pair_of, kind="stable")
     bounds = np.flatnonzero(np.diff(pair_of[order], prepend=-1))
     sorted_rows = rows[order]
@@ -85,12 +87,19 @@ def _passes(ctx: Context, cands: Sequence[Candidate]) -> list[bool]:
     crossed, its sentence states assistance, and neither place is no party. Model-free, so they
     run before any feature is computed."""
     stating: dict[tuple[int, int], bool] = {}  # one answer per sentence
+    party: dict[int, bool] = {}  # one answer per place
     out = []
     for c in cands:
         ok = stating.get((c.start, c.end))
         if ok is None:
             ok = stating[(c.start, c.end)] = states_assistance(ctx.text, c.start, c.end)
-        out.append(ok and not misaligned(ctx, c) and not _no_party(ctx, c))
+        if ok:
+            for i in (c.a, c.b):
+                p = party.get(i)
+                if p is None:
+                    p = party[i] = not _no_party_place(ctx, ctx.groups[i])
+                ok = ok and p
+        out.append(ok and not misaligned(ctx, c))
     return out
 
 
@@ -110,7 +119,8 @@ def scored_candidates(text: str, mentions: list[Mention], published: str | None,
     cands = candidates(ctx)
     if not cands:
         return ctx, []
-    keys = [(_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region)) for c in cands]
+    group_keys = [_key(g.region) for g in ctx.groups]
+    keys = [(group_keys[c.a], group_keys[c.b]) for c in cands]
     passes = _passes(ctx, cands)
     wanted = {k for k, ok in zip(keys, passes, strict=True) if ok} - set(skip)
     kept = [i for i, k in enumerate(keys) if k in wanted]
@@ -119,7 +129,7 @@ def scored_candidates(text: str, mentions: list[Mention], published: str | None,
     cands = [cands[i] for i in kept]
     passes = [passes[i] for i in kept]
     rows = features(ctx, cands)
-    _, members, agg = pair_rows(ctx, cands, rows)
+    _, members, agg = pair_rows(ctx, cands, rows, [keys[i] for i in kept])
     own_of = [i for i, ok in enumerate(passes) if ok]
     # one call to the model: every pair's aggregated row, then each passing candidate alone
     scores = model.predict(np.vstack([agg, _single(rows[own_of])]))
@@ -145,14 +155,11 @@ def decide_pairings(text: str, mentions: list[Mention], published: str | None = 
     return _pairings(ctx, chosen, text, published)
 
 
-def _no_party(ctx: Context, c: Candidate) -> bool:
-    """Places that are no party, whatever the model says: the place of a school or hospital
+def _no_party_place(ctx: Context, g: Group) -> bool:
+    """A place that is no party, whatever the model says: the place of a school or hospital
     (昆山市实验小学与玛沁县第一小学结对), and a place named only as where people go to learn or
     meet (援疆干部在乌鲁木齐参加培训)."""
-    ga, gb = ctx.groups[c.a], ctx.groups[c.b]
-    if ga.institution or gb.institution:
-        return True
-    return ctx.extractor._venue(gb, VENUE_AWAY) or ctx.extractor._venue(ga, VENUE_AWAY)
+    return g.institution or ctx.extractor._venue(g, VENUE_AWAY)
 
 
 def _cue(ctx: Context, start: int, end: int) -> str | None:
