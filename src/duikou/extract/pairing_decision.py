@@ -104,11 +104,12 @@ def _passes(ctx: Context, cands: Sequence[Candidate]) -> list[bool]:
 
 
 def scored_candidates(text: str, mentions: list[Mention], published: str | None,
-                      model: learned.Model, extractor: _Extractor | None = None,
+                      model: learned.Model, min_pair: float = 0.0, extractor: _Extractor | None = None,
                       skip: Collection[tuple[str, str]] = ()
                       ) -> tuple[Context, list[tuple[Candidate, float, float]]]:
     """The candidates that may state a pairing, with their pair's probability and their own
-    (which picks the evidence).
+    (which picks the evidence; only computed for pairs scoring at least min_pair, 0 for the
+    others).
 
     A pair is judged on all its candidates (pair_rows), but only a pair with at least one
     candidate passing the hard checks (_passes) can be kept, and only such candidates: the
@@ -130,13 +131,14 @@ def scored_candidates(text: str, mentions: list[Mention], published: str | None,
     passes = [passes[i] for i in kept]
     rows = features(ctx, cands)
     _, members, agg = pair_rows(ctx, cands, rows, [keys[i] for i in kept])
-    own_of = [i for i, ok in enumerate(passes) if ok]
-    # one call to the model: every pair's aggregated row, then each passing candidate alone
-    scores = model.predict(np.vstack([agg, _single(rows[own_of])]))
-    pair_p, own = scores[:len(members)], dict(zip(own_of, scores[len(members):], strict=True))
+    pair_p = model.predict(agg)
+    # a candidate's own score picks its pair's evidence: only asked for the passing candidates
+    # of pairs that may be kept
+    own_of = [i for m, p in zip(members, pair_p, strict=True) if p >= min_pair for i in m if passes[i]]
+    own = dict(zip(own_of, model.predict(_single(rows[own_of])) if own_of else [], strict=True))
     out = []
     for m, p in zip(members, pair_p, strict=True):
-        out += [(cands[i], p, own[i]) for i in m if passes[i]]
+        out += [(cands[i], p, own.get(i, 0.0)) for i in m if passes[i]]
     return ctx, out
 
 
@@ -150,7 +152,7 @@ def decide_pairings(text: str, mentions: list[Mention], published: str | None = 
     if model is None or not text:
         return []
     threshold = shipped_threshold() if threshold is None else threshold
-    ctx, scored = scored_candidates(text, mentions, published, model, extractor, skip)
+    ctx, scored = scored_candidates(text, mentions, published, model, threshold, extractor, skip)
     chosen = [(c, p, own) for c, p, own in scored if p >= threshold]
     return _pairings(ctx, chosen, text, published)
 
