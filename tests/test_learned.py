@@ -20,7 +20,7 @@ def test_trained_model_predicts_as_the_booster():
     x = _rows(rng, 300, 6)
     y = (x[:, 0] + x[:, 1] > 10).astype(int)
     model = learned.train(x.tolist(), y.tolist(), [f"f{i}" for i in range(6)], rounds=20)
-    probe = _rows(rng, 500, 6)
+    probe = _rows(rng, 150, 6)
     assert model.predict(probe) == [float(p) for p in model.booster.predict(probe, num_threads=1)]
     assert model.predict([]) == []
 
@@ -31,6 +31,9 @@ def test_shipped_models_predict_as_the_booster(shipped):
     if model is None:
         pytest.skip("model file not shipped")
     probe = _rows(np.random.default_rng(2), 1000, model.booster.num_feature())
-    fast = model.predict(probe)
-    assert fast == [float(p) for p in model.booster.predict(probe, num_threads=1)]
-    assert model.predict(probe[:1]) == fast[:1]  # a row's score does not depend on the others
+    expected = [float(p) for p in model.booster.predict(probe, num_threads=1)]
+    assert learned._RowPredictor(model.booster, probe.shape[1]).predict(probe).tolist() == expected
+    assert model.predict(probe) == expected  # one batch call
+    small = probe[: learned.FAST_ROWS]
+    assert model.predict(small) == expected[: learned.FAST_ROWS]  # row by row
+    assert model.predict(probe[:1]) == expected[:1]  # a row's score does not depend on the others

@@ -42,6 +42,11 @@ ROUNDS = 300
 THRESHOLD_LINE = re.compile(r"^# threshold ([0-9.]+)")
 
 
+#: Up to this many rows a call goes row by row through the fast path; beyond, one batch call
+#: (its ~0.4 ms set-up is then cheaper than the per-row cost difference).
+FAST_ROWS = 200
+
+
 class _RowPredictor:
     """LightGBM's single-row fast path (LGBM_BoosterPredictForMatSingleRowFast): the very
     predictor Booster.predict runs, but set up once instead of on every call, which cost about
@@ -107,7 +112,7 @@ class Model:
         if len(rows) == 0:
             return []
         x = np.asarray(rows, dtype=np.float64)
-        fast = self._rows()
+        fast = self._rows() if len(x) <= FAST_ROWS else None
         out = fast.predict(x) if fast is not None else self.booster.predict(x, num_threads=1)
         return out.tolist()
 
