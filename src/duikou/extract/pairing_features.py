@@ -64,6 +64,15 @@ def _official() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[s
     return frozenset(pairs), frozenset(donors), frozenset(recipients), frozenset(provinces)
 
 
+@cache
+def _partners() -> dict[str, frozenset[str]]:
+    """Donor code -> the codes of its official recipients (the pairs of _official, indexed)."""
+    out: dict[str, set[str]] = {}
+    for d, r in _official()[0]:
+        out.setdefault(d, set()).add(r)
+    return {d: frozenset(r) for d, r in out.items()}
+
+
 def official_pairs() -> frozenset[tuple[str, str]]:
     """(donor code, recipient code) of every official arrangement (registry and known_pairings)."""
     return _official()[0]
@@ -116,26 +125,23 @@ def names() -> tuple[str, ...]:
 class _Doc:
     """Per-document tables the features of every candidate share."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, cands: list[Candidate]) -> None:
         self.ctx = ctx
         classes, pattern, word_classes = cue_classes()
         self.n_classes = len(classes)
-        # per sentence: the cue matches as (start, class indexes), found once
+        # the cue matches of the sentences the features look into, found once: every cue window
+        # lies in the sentence of a candidate's second place (b), and the cue-adjacency tests
+        # only count for candidates within one sentence
         text = ctx.text
-        by_class: list[list[int]] = [[] for _ in classes]
-        starts: list[int] = []
-        ends: list[int] = []
-        for s, e in ctx.sentences:
-            for m in pattern.finditer(text, s, e):
-                starts.append(m.start())
-                ends.append(m.end())
-                for c in word_classes[m.group()]:
-                    by_class[c].append(m.start())
+        sentences = ctx.sentences
+        found = [(m.start(), m.end(), m.group()) for k in sorted({c.b_sentence for c in cands})
+                 for m in pattern.finditer(text, *sentences[k])]
         # each class's positions shifted by k * (len(text) + 1): one sorted array for all classes
-        self.cue_shifted = np.array([p + k * (len(text) + 1) for k, x in enumerate(by_class) for p in x],
-                                    dtype=np.int64)
-        self.cue_starts = np.array(starts, dtype=np.int64)
-        self.cue_ends = np.array(ends, dtype=np.int64)
+        width = len(text) + 1
+        self.cue_shifted = np.sort(np.array([start + k * width for start, _, word in found
+                                             for k in word_classes[word]], dtype=np.int64))
+        self.cue_starts = np.array([start for start, _, _ in found], dtype=np.int64)
+        self.cue_ends = np.array([end for _, end, _ in found], dtype=np.int64)
         keys = [_key(g.region) for g in ctx.groups]
         self.keys = keys
         self.counts = Counter(keys)
@@ -242,8 +248,8 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     n_feat = len(names())
     if not cands:
         return np.zeros((0, n_feat))
-    doc = _Doc(ctx)
-    pairs, donors, recipients, provinces = _official()
+    doc = _Doc(ctx, cands)
+    _, donors, recipients, provinces = _official()
     text, groups = ctx.text, ctx.groups
     n_sent = max(1, len(ctx.sentences))
     n = doc.n_classes
@@ -288,20 +294,17 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     counts = _Counts(text)
     commas = counts.between("，,", bt_lo, bt_hi)
     stops = counts.between("；;。\n", bt_lo, bt_hi)
-    # official pair, reverse pair, province pair, same province, sentences naming both
-    priors: list[tuple[bool, bool, bool, bool, int]] = []
+    # official pair, reverse pair, province pair, same province, sentences naming both; a pair
+    # (x, y) of codes of the two chains is official when y is an official partner of x
+    partners_of = _partners()
+    no_codes: frozenset[str] = frozenset()
+    partners = [frozenset().union(*(partners_of.get(x, no_codes) for x in ch)) for ch in chains]
     no_sentences: set[int] = set()
     sentences_of = doc.sentences_of
-    for c in cands:
-        ca, cb = chains[c.a], chains[c.b]
-        official_, reverse_ = False, False
-        for x in ca:
-            for y in cb:
-                official_ = official_ or (x, y) in pairs
-                reverse_ = reverse_ or (y, x) in pairs
-        pa_, pb_ = provs[c.a], provs[c.b]
-        priors.append((official_, reverse_, (pa_, pb_) in provinces, pa_ == pb_ and bool(pa_),
-                       len(sentences_of.get(keys[c.a], no_sentences) & sentences_of.get(keys[c.b], no_sentences))))
+    priors = [(not partners[c.a].isdisjoint(chains[c.b]), not partners[c.b].isdisjoint(chains[c.a]),
+               (provs[c.a], provs[c.b]) in provinces, provs[c.a] == provs[c.b] and bool(provs[c.a]),
+               len(sentences_of.get(keys[c.a], no_sentences) & sentences_of.get(keys[c.b], no_sentences)))
+              for c in cands]
     official, reverse, prov_pair, same_prov, together = np.array(priors, dtype=np.float64).reshape(-1, 5).T
     sentence_kind = kind == KINDS.index("sentence")
     structure = _structure_array(ctx, doc, cands, sentence_kind, f_end, s_beg, g_end[second], bt_lo, bt_hi,
@@ -336,9 +339,8 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
         sb / n_sent, np.log1p(s_end - s_start), top_donor[a], top_recipient[b],
     ]
     out = np.empty((len(cands), n_feat))
-    for j, col in enumerate(columns):
-        out[:, j] = col
     j = len(columns)
+    out[:, :j] = np.array(columns, dtype=np.float64).T
     out[:, j:j + structure.shape[1]] = structure
     out[:, j + structure.shape[1]:] = cue
     return out
@@ -406,14 +408,14 @@ def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_k
     at[doc.cue_ends] = True
     out[:, 7] = at[second_start]
     short = np.flatnonzero(sentence_kind & (bt_hi - bt_lo <= 12))
-    for i in short:
-        between = text[bt_lo[i]:bt_hi[i]]
+    for i, lo, hi, after_lo, end in zip(short.tolist(), bt_lo[short].tolist(), bt_hi[short].tolist(),
+                                        second_end[short].tolist(), s_end[short].tolist(), strict=True):
+        between = text[lo:hi]
         stripped = between.strip()
         if stripped and not FILLER.sub("", pattern.sub("", between)):
             out[i, 3] = 1
         if stripped in JOINS:
-            after_lo = second_end[i]
-            out[i, 5] = pattern.search(text, after_lo, min(s_end[i], after_lo + 15)) is not None
+            out[i, 5] = pattern.search(text, after_lo, min(end, after_lo + 15)) is not None
     out[:, 8] = _foreign_between(doc, a, b)
     out[~sentence_kind] = 0
     return out
