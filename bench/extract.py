@@ -26,10 +26,12 @@ What is measured, and why (GitHub issue 5):
   ``process_page`` on each page, discarding the results (no database store: that is the
   ingest benchmark's business). The baseline is timed over the same file (read, split/clean,
   mentions, naive rule). One process, one thread of Python: the figure *is* per core
-  (``cores_used`` = 1; CPU seconds are reported beside wall seconds as a check). Also reported:
-  a per-stage breakdown and the cost of adding an in-memory SQLite store, both on a slice of
-  at most ``--slice-mb`` MB, and optionally a cProfile of the pipeline (``--profile N``, to
-  stderr).
+  (``cores_used`` = 1; CPU seconds are reported beside wall seconds as a check, and so is the
+  rate over CPU time, ``mb_per_cpu_s``: on a machine other jobs share, wall time also counts
+  the time the process waited for a core). The acceptance figure stays the wall-time rate.
+  Also reported: a per-stage breakdown (CPU time) and the cost of adding an in-memory SQLite
+  store, both on a slice of at most ``--slice-mb`` MB, and optionally a cProfile of the
+  pipeline (``--profile N``, to stderr).
 
 Prints one JSON object to stdout.
 
@@ -281,11 +283,14 @@ def _pages(path: Path) -> Iterator[RawPage]:
 
 
 def _rate(text_bytes: int, pages: int, wall: float, cpu: float) -> dict[str, Any]:
+    """Rates over wall time (the headline) and over this process's CPU time: on a machine other
+    jobs share, wall time also counts the time the process waited for a core, CPU time does not."""
     return {
         "seconds": round(wall, 3),
         "cpu_seconds": round(cpu, 3),
         "pages_per_s": round(pages / wall, 1) if wall else None,
         "mb_per_s_per_core": round(text_bytes / 1e6 / wall, 3) if wall else None,
+        "mb_per_cpu_s": round(text_bytes / 1e6 / cpu, 3) if cpu else None,
     }
 
 
@@ -325,44 +330,48 @@ def time_baseline(path: Path) -> dict[str, Any]:
 
 
 def time_stages(path: Path) -> dict[str, Any]:
-    """Seconds per stage, mirroring process_document (for orientation; the headline figure is
-    time_pipeline, which calls process_page itself)."""
+    """CPU seconds per stage, mirroring process_document (for orientation; the headline figure
+    is time_pipeline, which calls process_page itself). CPU time, so that the shares do not
+    depend on what else the machine runs; "pairings" is the rules and the learned decision
+    together (extract_pairings), "claims" the figures and their attribution."""
     from duikou import settings
-    from duikou.clean.dedup import minhash_signature
+    from duikou.clean.dedup import document_signatures
     from duikou.extract.claims import extract_claims
     from duikou.extract.pairings import extract_pairings
-    from duikou.pipeline import content_hash
+    from duikou.pipeline import attribute_claims, content_hash
 
+    clock = time.process_time
     gazetteer = default_gazetteer()
     stages = dict.fromkeys(("read", "split+clean+relevance+date", "mentions", "pairings", "claims",
                             "hash+minhash"), 0.0)
     text_bytes = 0
-    t = time.perf_counter()
+    t = clock()
     for page in _pages(path):
-        t1 = time.perf_counter()
+        t1 = clock()
         stages["read"] += t1 - t
         text_bytes += len(page.text.encode("utf-8"))
         docs = documents_of(page)
-        t2 = time.perf_counter()
+        t2 = clock()
         stages["split+clean+relevance+date"] += t2 - t1
         for doc in docs:
-            a = time.perf_counter()
+            a = clock()
             mentions = gazetteer.find_mentions(doc.text)
-            b = time.perf_counter()
+            b = clock()
             stages["mentions"] += b - a
             if doc.relevance >= settings.RELEVANCE_THRESHOLD:
-                extract_pairings(doc.text, mentions, doc.published)
-                c = time.perf_counter()
+                pairings = extract_pairings(doc.text, mentions, doc.published)
+                c = clock()
                 stages["pairings"] += c - b
-                extract_claims(doc.text, mentions, doc.published)
-                b = time.perf_counter()
+                attribute_claims(extract_claims(doc.text, mentions, doc.published), pairings)
+                b = clock()
                 stages["claims"] += b - c
             content_hash(doc.raw_text)
-            minhash_signature(doc.text)
-            stages["hash+minhash"] += time.perf_counter() - b
-        t = time.perf_counter()
+            document_signatures(doc.text)
+            stages["hash+minhash"] += clock() - b
+        t = clock()
     total = sum(stages.values())
-    return {"mb": round(text_bytes / 1e6, 3), "seconds": {k: round(v, 3) for k, v in stages.items()},
+    return {"mb": round(text_bytes / 1e6, 3), "clock": "process CPU time",
+            "seconds": {k: round(v, 3) for k, v in stages.items()},
             "share": {k: round(v / total, 3) if total else None for k, v in stages.items()}}
 
 
@@ -450,8 +459,10 @@ def run(megabytes: float, corpus: Path = CORPUS, errors: bool = False, slice_mb:
             "pairing_f1_margin": q["pairing_f1_margin"],
             "pipeline_pages_per_s": s["pipeline"]["pages_per_s"],
             "pipeline_mb_per_s_per_core": pipe_speed,
+            "pipeline_mb_per_cpu_s": s["pipeline"]["mb_per_cpu_s"],
             "baseline_pages_per_s": s["baseline"]["pages_per_s"],
             "baseline_mb_per_s_per_core": s["baseline"]["mb_per_s_per_core"],
+            "baseline_mb_per_cpu_s": s["baseline"]["mb_per_cpu_s"],
         },
         "acceptance": {
             "input_mb": s["input"]["mb"],
@@ -460,6 +471,7 @@ def run(megabytes: float, corpus: Path = CORPUS, errors: bool = False, slice_mb:
             "baseline_beaten_by_clear_margin": q["pairing_f1_margin"] >= CLEAR_MARGIN,
             "target_mb_per_s_per_core": TARGET_MB_PER_S,
             "speed_target_met": pipe_speed >= TARGET_MB_PER_S,
+            "speed_target_met_in_cpu_time": (s["pipeline"]["mb_per_cpu_s"] or 0.0) >= TARGET_MB_PER_S,
         },
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
