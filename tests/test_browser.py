@@ -149,11 +149,16 @@ def test_region_page_and_document_with_highlight(server, page):
     assert "江苏省" in donors
     _shot(page, "region-632500")
 
-    page.locator("#assisted-by a[href^='/documents/']").first.click()
+    link = page.locator("#assisted-by a[href^='/documents/'][href*='#ev-']").first
+    quote = link.locator("xpath=..").inner_text().split("」")[0].lstrip("「")
+    link.click()
     page.wait_for_selector("#doc-text")
     marks = page.locator("#doc-text mark.ev")
     assert marks.count() >= 1
-    assert "对口支援" in marks.first.inner_text() or "对口帮扶" in " ".join(marks.all_inner_texts())
+    target = page.locator("mark.ev:target")  # the quote followed lands on its highlighted span
+    assert target.count() == 1
+    assert target.get_attribute("data-quote") == quote
+    assert quote.startswith(target.inner_text())
     _shot(page, "document")
     page.click("#raw-link")
     assert page.locator("body").inner_text().strip(), "the raw text view shows the text"

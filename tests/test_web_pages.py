@@ -115,7 +115,7 @@ def test_document_page_highlights_its_evidence(client):
     doc = next(d for d in browse.documents(store)["items"] if d["pairings"])
     data = browse.document(store, doc["doc_id"])
     html = client.get("/documents/" + doc["doc_id"]).text
-    marks = re.findall(r'<mark class="ev[^"]*"[^>]*data-quote="([^"]*)"[^>]*>(.*?)</mark>', html, re.DOTALL)
+    marks = re.findall(r'<mark[^>]* class="ev[^"]*"[^>]*data-quote="([^"]*)"[^>]*>(.*?)</mark>', html, re.DOTALL)
     assert marks
     assert {unescape(q) for q, _ in marks} <= {s["quote"] for s in data["spans"]}
     shown = "".join(unescape(m) for _, m in marks)
@@ -169,3 +169,14 @@ def test_segments_cut_at_every_span_boundary():
     assert "".join(piece for piece, _ in out) == text
     assert [(piece, [s["kind"] for s in cov]) for piece, cov in out] == [
         ("甲对口", ["pairing"]), ("支援乙。", ["claim", "pairing"]), ("丙对口帮扶丁。", ["claim"])]
+
+
+def test_quote_links_land_on_their_highlighted_span(client):
+    html = client.get("/regions/632500").text
+    links = set(re.findall(r'href="(/documents/[^"#]+)#ev-(\d+)"', html))
+    assert links
+    for path, start in links:
+        page = client.get(path).text
+        found = re.search(rf'<mark id="ev-{start}" class="ev[^"]*" data-start="(\d+)"[^>]*data-quote="([^"]*)"', page)
+        assert found, (path, start)
+        assert found.group(1) == start

@@ -247,7 +247,10 @@ def document_page(request: Request, doc_id: str):
     if not data:
         return _render(request, "error.html", status_code=404, message=f"没有这篇文档：{doc_id}")
     spans = data.get("spans") or data.get("evidence") or []
-    pieces = [(piece, covering, "；".join(dict.fromkeys(span_label(s) for s in covering)))
-              for piece, covering in segments(data.get("text") or "", spans)]
+    pieces, at = [], 0
+    for piece, covering in segments(data.get("text") or "", spans):
+        anchor = f"ev-{at}" if any(s["start"] == at for s in covering) else None  # links land on #ev-START
+        pieces.append((piece, covering, "；".join(dict.fromkeys(span_label(s) for s in covering)), anchor))
+        at += len(piece)
     return _render(request, "document.html", d=data, doc_id=data.get("doc_id") or doc_id, pieces=pieces, spans=spans)
 
