@@ -83,6 +83,7 @@ def page(browser):
           else None)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
     assert not outside, f"the app asked for something outside itself: {outside}"

@@ -180,3 +180,14 @@ def test_quote_links_land_on_their_highlighted_span(client):
         found = re.search(rf'<mark id="ev-{start}" class="ev[^"]*" data-start="(\d+)"[^>]*data-quote="([^"]*)"', page)
         assert found, (path, start)
         assert found.group(1) == start
+
+
+def test_pages_carry_an_etag_and_a_content_security_policy(client):
+    first = client.get("/regions/632500")
+    assert "script-src 'self'" in first.headers["content-security-policy"]
+    assert "unsafe-inline" not in first.headers["content-security-policy"].split("script-src", 1)[1].split(";")[0]
+    again = client.get("/regions/632500", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+    assert client.get("/regions/632500").text == first.text
+    other = client.get("/regions/630000")
+    assert other.headers["etag"] != first.headers["etag"]

@@ -7,7 +7,10 @@ every template, so scraped text (titles, quotes, whole documents) is always show
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,6 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
-from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader
 
 from duikou.web import geo
@@ -27,6 +29,12 @@ STATIC = HERE / "static"
 MAX_PAIRINGS = 5000  # the home page draws at most this many pairings (filters narrow it)
 TABLE_ROWS = 100
 SANKEY_LINKS = 60
+PAGE_CACHE_SIZE = 64  # pages of up to a few hundred KB
+# pages run only the app's own scripts (no inline script, nothing from elsewhere): an injected
+# <script> would not run even if it ever got past the escaping
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                           "form-action 'self'; frame-ancestors 'none'"}
 VERDICT_MARKS = {"yes": "✔", "found": "✔", "no": "✘", "not_found": "?"}
 STAT_LABELS = (("documents", "文档"), ("distinct_documents", "不重复文档"), ("claims", "报道的数字"))
 
@@ -55,16 +63,59 @@ def _environment() -> Environment:
     return env
 
 
-templates = Jinja2Templates(env=_environment())
+templates = _environment()
 
 
 def _store(request: Request):
     return request.app.state.store
 
 
-def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("question", "")
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+View = tuple[str, int, dict[str, Any]]  # template, status code, context
+
+
+class _PageCache:
+    """Rendered pages by (data version, path, query): a small thread-safe LRU, so a page is
+    computed once per change of the store (the store's data version is part of the key)."""
+
+    def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str, str], tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[int, bytes] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str, str], value: tuple[int, bytes]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _page(request: Request, build: Callable[[], View]) -> Response:
+    """The page `build` describes, rendered once per data version, with an ETag (304 when the
+    browser has it) and a Content-Security-Policy that allows only the app's own scripts."""
+    from duikou.web.api import data_version
+
+    state = request.app.state
+    if not hasattr(state, "page_cache"):
+        state.page_cache = _PageCache()
+    key = (data_version(_store(request)), request.url.path, request.url.query)
+    etag = '"p' + hashlib.blake2b("|".join(key).encode(), digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", **PAGE_HEADERS}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    hit = state.page_cache.get(key)
+    if hit is None:
+        name, status, context = build()
+        context.setdefault("question", "")
+        hit = (status, templates.get_template(name).render(context).encode("utf-8"))
+        state.page_cache.put(key, hit)
+    return Response(hit[1], status_code=hit[0], media_type="text/html; charset=utf-8", headers=headers)
 
 
 # ---- static files -----------------------------------------------------------------------------
@@ -141,17 +192,21 @@ def home(request: Request, programme: str | None = None, year: str | None = None
     """The map of who assists whom, a Sankey of the same flows, filters, totals and the ask box."""
     from duikou import browse
 
-    store = _store(request)
     filters = {"programme": programme if programme in browse.PROGRAMMES else None, "year": _year(year),
                "basis": basis if basis in browse.BASES else None}
-    result = browse.pairings(store, limit=MAX_PAIRINGS, **filters)
-    items = result["items"]
-    by_basis = {b: sum(1 for p in items if b in (p.get("basis") or [])) for b in browse.BASES}
-    stats = browse.stats(store)
-    query = urlencode({k: v for k, v in filters.items() if v is not None})
-    return _render(request, "home.html", programmes=browse.PROGRAMMES, filters=filters, total=result["total"],
-                   shown=len(items), items=items[:TABLE_ROWS], by_basis=by_basis, stats=_flat_stats(stats),
-                   stat_labels=STAT_LABELS, flows=flow_data(items), query=query)
+
+    def build() -> View:
+        store = _store(request)
+        result = browse.pairings(store, limit=MAX_PAIRINGS, **filters)
+        items = result["items"]
+        by_basis = {b: sum(1 for p in items if b in (p.get("basis") or [])) for b in browse.BASES}
+        query = urlencode({k: v for k, v in filters.items() if v is not None})
+        return "home.html", 200, {
+            "programmes": browse.PROGRAMMES, "filters": filters, "total": result["total"], "shown": len(items),
+            "items": items[:TABLE_ROWS], "by_basis": by_basis, "stats": _flat_stats(browse.stats(store)),
+            "stat_labels": STAT_LABELS, "flows": flow_data(items), "query": query}
+
+    return _page(request, build)
 
 
 def _flat_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -172,11 +227,16 @@ def ask_page(request: Request, q: str | None = Query(None, max_length=500)):
     from duikou.answer.render import MAX_OFFICIAL_LINES, _headline
 
     question = (q or "").strip()
-    if not question:
-        return _render(request, "ask.html", answer=None)
-    answer = ask(question, _store(request))
-    headlines = [_headline(part)[:MAX_OFFICIAL_LINES] for part in answer.parts]
-    return _render(request, "ask.html", answer=answer, headlines=headlines, marks=VERDICT_MARKS, question=question)
+
+    def build() -> View:
+        if not question:
+            return "ask.html", 200, {"answer": None}
+        answer = ask(question, _store(request))
+        headlines = [_headline(part)[:MAX_OFFICIAL_LINES] for part in answer.parts]
+        return "ask.html", 200, {"answer": answer, "headlines": headlines, "marks": VERDICT_MARKS,
+                                 "question": question}
+
+    return _page(request, build)
 
 
 # ---- region -------------------------------------------------------------------------------------
@@ -186,10 +246,13 @@ def region_page(request: Request, code: str):
     """Who assists the region and whom it assists, the figures reported, a timeline, the documents."""
     from duikou import browse
 
-    data = browse.region(_store(request), code)
-    if not data:
-        return _render(request, "error.html", status_code=404, message=f"没有这个地区：{code}")
-    return _render(request, "region.html", r=data)
+    def build() -> View:
+        data = browse.region(_store(request), code)
+        if not data:
+            return "error.html", 404, {"message": f"没有这个地区：{code}"}
+        return "region.html", 200, {"r": data}
+
+    return _page(request, build)
 
 
 # ---- documents ----------------------------------------------------------------------------------
@@ -243,14 +306,18 @@ def document_page(request: Request, doc_id: str):
     """The cleaned text with its evidence spans highlighted."""
     from duikou import browse
 
-    data = browse.document(_store(request), doc_id)
-    if not data:
-        return _render(request, "error.html", status_code=404, message=f"没有这篇文档：{doc_id}")
-    spans = data.get("spans") or data.get("evidence") or []
-    pieces, at = [], 0
-    for piece, covering in segments(data.get("text") or "", spans):
-        anchor = f"ev-{at}" if any(s["start"] == at for s in covering) else None  # links land on #ev-START
-        pieces.append((piece, covering, "；".join(dict.fromkeys(span_label(s) for s in covering)), anchor))
-        at += len(piece)
-    return _render(request, "document.html", d=data, doc_id=data.get("doc_id") or doc_id, pieces=pieces, spans=spans)
+    def build() -> View:
+        data = browse.document(_store(request), doc_id)
+        if not data:
+            return "error.html", 404, {"message": f"没有这篇文档：{doc_id}"}
+        spans = data.get("spans") or []
+        pieces, at = [], 0
+        for piece, covering in segments(data.get("text") or "", spans):
+            anchor = f"ev-{at}" if any(s["start"] == at for s in covering) else None  # links land on #ev-START
+            pieces.append((piece, covering, "；".join(dict.fromkeys(span_label(s) for s in covering)), anchor))
+            at += len(piece)
+        return "document.html", 200, {"d": data, "doc_id": data.get("doc_id") or doc_id, "pieces": pieces,
+                                      "spans": spans}
+
+    return _page(request, build)
 
