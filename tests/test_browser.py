@@ -110,8 +110,8 @@ def test_home_map_flows_and_programme_filter(server, page):
     assert page.locator("#map canvas").count() >= 1
     lines = _flow_lines(page)
     assert lines, "no flow line on the map"
-    haixi = [line for line in lines if line["recipient"] == "青海省海南藏族自治州"]
-    assert haixi and all(30 < line["coords"][1][1] < 40 for line in haixi), "海南藏族自治州 must be drawn in Qinghai"
+    hainan_zhou = [line for line in lines if line["recipient"] == "青海省海南藏族自治州"]
+    assert hainan_zhou and all(30 < line["coords"][1][1] < 40 for line in hainan_zhou), "海南藏族自治州 must be drawn in Qinghai"
     assert "仅供示意" in page.locator(".views").inner_text()
     total = int(page.locator("#total-pairings").inner_text())
     _shot(page, "home")
