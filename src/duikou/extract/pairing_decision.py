@@ -122,8 +122,12 @@ def scored_candidates(text: str, mentions: list[Mention], published: str | None,
         return ctx, []
     group_keys = [_key(g.region) for g in ctx.groups]
     keys = [(group_keys[c.a], group_keys[c.b]) for c in cands]
+    if skip:
+        skip = set(skip)
+        open_ = [i for i, k in enumerate(keys) if k not in skip]
+        cands, keys = [cands[i] for i in open_], [keys[i] for i in open_]
     passes = _passes(ctx, cands)
-    wanted = {k for k, ok in zip(keys, passes, strict=True) if ok} - set(skip)
+    wanted = {k for k, ok in zip(keys, passes, strict=True) if ok}
     kept = [i for i, k in enumerate(keys) if k in wanted]
     if not kept:
         return ctx, []
