@@ -1,5 +1,7 @@
 """learned.Model.predict: LightGBM's single-row fast path gives Booster.predict's numbers exactly."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,8 @@ def test_trained_model_predicts_as_the_booster():
     probe = _rows(rng, 150, 6)
     assert model.predict(probe) == [float(p) for p in model.booster.predict(probe, num_threads=1)]
     assert model.predict([]) == []
+    copy = pickle.loads(pickle.dumps(model))  # e.g. sent to a worker process
+    assert copy.predict(probe) == model.predict(probe)
 
 
 @pytest.mark.parametrize("shipped", [pairings_model, claims_model])

@@ -100,6 +100,14 @@ class Model:
         self.threshold = threshold
         self._local = threading.local()
 
+    def __getstate__(self) -> dict[str, object]:
+        # the fast-path predictors hold C handles: each process (and thread) makes its own
+        return {k: v for k, v in self.__dict__.items() if k != "_local"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     def _rows(self) -> _RowPredictor | None:
         got = getattr(self._local, "predictor", False)
         if got is False:
