@@ -223,7 +223,7 @@ class Store:
             select(p, e.c.start, e.c.end, e.c.raw_start, e.c.raw_end, e.c.quote, e.c.extractor, e.c.confidence,
                    d.c.doc_id, d.c.source_id, d.c.cluster, d.c.url, d.c.published, _passage_of(e))
             .join(e, e.c.pairing_id == p.c.id).join(d, d.c.id == e.c.document_id)
-            .order_by(p.c.donor_code, p.c.recipient_code, p.c.id, d.c.doc_id, e.c.start)
+            .order_by(*_by_codes(p), d.c.doc_id, e.c.start)
         )
         if programme:
             query = query.where(p.c.programme == programme)
@@ -242,7 +242,7 @@ class Store:
         p, e, d, ps = s.pairings, s.pairing_evidence, s.documents, s.pairing_sources
         query = (select(p, func.count(ps.c.id).label("documents"))
                  .join(ps, ps.c.pairing_id == p.c.id).group_by(p.c.id)
-                 .order_by(p.c.donor_code, p.c.recipient_code, p.c.id))
+                 .order_by(*_by_codes(p)))
         if programme:
             query = query.where(p.c.programme == programme)
         query = _where_prefix(_where_prefix(query, p.c.donor_code, donor), p.c.recipient_code, recipient)
@@ -532,6 +532,13 @@ def _passage_of(evidence: Any) -> Any:
             .where(ps.c.document_id == evidence.c.document_id, ps.c.start <= evidence.c.start,
                    ps.c.end > evidence.c.start)
             .limit(1).scalar_subquery().label("passage"))
+
+
+def _by_codes(pairings: Any) -> tuple[Any, ...]:
+    """Pairings by donor code, recipient code, id; a missing code first on every database
+    (SQLite sorts NULL first, PostgreSQL last), so exports are the same on both."""
+    return (pairings.c.donor_code.asc().nulls_first(), pairings.c.recipient_code.asc().nulls_first(),
+            pairings.c.id)
 
 
 def _where_prefix(query: Any, column: Any, prefixes: list[str] | None) -> Any:
