@@ -146,11 +146,13 @@ class _Doc:
         self.keys = keys
         self.counts = Counter(keys)
         self.first_seen: dict[str, int] = {}
-        for i, k in enumerate(keys):
-            self.first_seen.setdefault(k, i)
         self.sentences_of: dict[str, set[int]] = {}
-        for i, k in enumerate(keys):
-            self.sentences_of.setdefault(k, set()).add(ctx.sentence_of[i])
+        for i, (k, sentence) in enumerate(zip(keys, ctx.sentence_of, strict=True)):
+            if k in self.first_seen:
+                self.sentences_of[k].add(sentence)
+            else:
+                self.first_seen[k] = i
+                self.sentences_of[k] = {sentence}
         ranked = sorted(((self.counts[k], -self.first_seen[k], k) for k in self.counts), reverse=True)
         regions = {k: ctx.groups[i].region for k, i in self.first_seen.items()}
         donors = [k for _, _, k in ranked if _rank(regions[k]) >= 6]
@@ -254,24 +256,28 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     n_sent = max(1, len(ctx.sentences))
     n = doc.n_classes
     ng = len(groups)
-    # --- per place: one row of values each, gathered per candidate below
+    # --- per place named by a candidate: one row of values each, gathered per candidate below
     keys = doc.keys
-    regions = [g.region for g in groups]
-    provs = [_prov(r) for r in regions]
-    chains = [_code_chain(r) for r in regions]
+    used = sorted({c.a for c in cands} | {c.b for c in cands})
+    slot = np.zeros(ng, dtype=np.int64)  # group index -> row of `place`
+    slot[used] = np.arange(len(used))
+    regions = {i: groups[i].region for i in used}
+    provs = {i: _prov(regions[i]) for i in used}
+    chains = {i: _code_chain(regions[i]) for i in used}
     counts_of, title_keys, first_of = doc.counts, doc.title_keys, doc.first_seen
     top_donor_key, top_recipient_key = doc.top_donor, doc.top_recipient
     place = np.array([
         (_level(r), _rank(r), g.why == "pronoun", _full_name(text, g), g.institution, r.code is None,
-         g.start, g.end, counts_of[k], k in title_keys, first_of[k] == i, k == top_donor_key,
+         counts_of[k], k in title_keys, first_of[k] == i, k == top_donor_key,
          k == top_recipient_key, size, pos, bool(ch[:1]) and ch[0] in donors,
          bool(ch[:1]) and ch[0] in recipients)
-        for i, (g, r, k, ch, (size, pos)) in enumerate(zip(groups, regions, keys, chains, doc.lists))
-    ], dtype=np.float64).reshape(-1, 17)
-    (level, rank, pronoun, full, inst, null, _, _, count, in_title, first_seen, top_donor, top_recipient,
+        for i, g, r, k, ch, (size, pos) in ((i, groups[i], regions[i], keys[i], chains[i], doc.lists[i])
+                                            for i in used)
+    ], dtype=np.float64).reshape(-1, 15)
+    (level, rank, pronoun, full, inst, null, count, in_title, first_seen, top_donor, top_recipient,
      list_size, list_pos, off_donor, off_recipient) = place.T
-    g_start = place[:, 6].astype(np.int64)
-    g_end = place[:, 7].astype(np.int64)
+    g_start = np.array([g.start for g in groups], dtype=np.int64)
+    g_end = np.array([g.end for g in groups], dtype=np.int64)
     sent = np.array(ctx.sentence_of, dtype=np.int64)
     sent_lo = np.array([idx[0] if idx else 0 for idx in ctx.by_sentence], dtype=np.int64)
     sent_n = np.array([len(idx) for idx in ctx.by_sentence], dtype=np.int64)
@@ -281,6 +287,7 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     kind_index = {k: i for i, k in enumerate(KINDS)}
     a, b, kind, sa, sb = np.array([(c.a, c.b, kind_index[c.kind], c.a_sentence, c.b_sentence) for c in cands],
                                   dtype=np.int64).reshape(-1, 5).T
+    pa, pb = slot[a], slot[b]  # rows of `place`
     a_first = g_start[a] <= g_start[b]
     first = np.where(a_first, a, b)
     second = np.where(a_first, b, a)
@@ -298,7 +305,7 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     # (x, y) of codes of the two chains is official when y is an official partner of x
     partners_of = _partners()
     no_codes: frozenset[str] = frozenset()
-    partners = [frozenset().union(*(partners_of.get(x, no_codes) for x in ch)) for ch in chains]
+    partners = {i: frozenset().union(*(partners_of.get(x, no_codes) for x in ch)) for i, ch in chains.items()}
     no_sentences: set[int] = set()
     sentences_of = doc.sentences_of
     priors = [(not partners[c.a].isdisjoint(chains[c.b]), not partners[c.b].isdisjoint(chains[c.a]),
@@ -308,7 +315,8 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     official, reverse, prov_pair, same_prov, together = np.array(priors, dtype=np.float64).reshape(-1, 5).T
     sentence_kind = kind == KINDS.index("sentence")
     structure = _structure_array(ctx, doc, cands, sentence_kind, f_end, s_beg, g_end[second], bt_lo, bt_hi,
-                                 s_end, n_sb, list_size, list_pos, a, b, counts)
+                                 s_end, n_sb, list_size[pa], list_size[pb], list_pos[pa], list_pos[pb], a, b,
+                                 counts)
     # cue windows: between (sentence kind only), before the first / this sentence's place,
     # after the second / this sentence's place, and the whole sentence
     left_at = np.where(sentence_kind, g_start[first], g_start[b])  # b stands in the evidence sentence
@@ -330,13 +338,13 @@ def features(ctx: Context, cands: list[Candidate]) -> np.ndarray:
     cue = cue.reshape(len(cands), 4 * n)
     columns = [
         *(kind == k for k in range(len(KINDS))),
-        a_first, level[a], level[b], level[b] - level[a], rank[a], rank[b], rank[a] - rank[b],
-        same_prov, pronoun[a], pronoun[b], full[a], full[b], inst[a], inst[b], null[a], null[b],
+        a_first, level[pa], level[pb], level[pb] - level[pa], rank[pa], rank[pb], rank[pa] - rank[pb],
+        same_prov, pronoun[pa], pronoun[pb], full[pa], full[pb], inst[pa], inst[pb], null[pa], null[pb],
         sb - sa, np.log1p(np.maximum(0, s_beg - f_end)), places_between, commas, stops,
-        n_sb, a_index, b_index, list_size[a], list_size[b], list_pos[a], list_pos[b],
-        official, reverse, prov_pair, off_donor[a], off_recipient[b], off_recipient[a], off_donor[b],
-        together, count[a], count[b], in_title[a], in_title[b], first_seen[a], first_seen[b],
-        sb / n_sent, np.log1p(s_end - s_start), top_donor[a], top_recipient[b],
+        n_sb, a_index, b_index, list_size[pa], list_size[pb], list_pos[pa], list_pos[pb],
+        official, reverse, prov_pair, off_donor[pa], off_recipient[pb], off_recipient[pa], off_donor[pb],
+        together, count[pa], count[pb], in_title[pa], in_title[pb], first_seen[pa], first_seen[pb],
+        sb / n_sent, np.log1p(s_end - s_start), top_donor[pa], top_recipient[pb],
     ]
     out = np.empty((len(cands), n_feat))
     j = len(columns)
@@ -387,7 +395,8 @@ PUNCT_CHARS = "，,。；;：:！？!?、（）()“”"
 def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_kind: np.ndarray,
                      first_end: np.ndarray, second_start: np.ndarray, second_end: np.ndarray,
                      bt_lo: np.ndarray, bt_hi: np.ndarray, s_end: np.ndarray, n_in_sentence: np.ndarray,
-                     list_size: np.ndarray, list_pos: np.ndarray, a: np.ndarray, b: np.ndarray,
+                     a_size: np.ndarray, b_size: np.ndarray, a_pos: np.ndarray, b_pos: np.ndarray,
+                     a: np.ndarray, b: np.ndarray,
                      counts: _Counts) -> np.ndarray:
     """How the two places are joined: lists matched item by item (甲、乙分别与丙、丁), a line of
     just two places (甲区——乙县), a gap of cue words only (甲对口支援乙), a pair joined by 与
@@ -397,7 +406,7 @@ def _structure_array(ctx: Context, doc: _Doc, cands: list[Candidate], sentence_k
     han = counts.han()
     han_between = han[bt_hi] - han[bt_lo]
     out = np.zeros((len(cands), 9))
-    out[:, 0] = (list_size[a] == list_size[b]) & (list_pos[a] == list_pos[b]) & (list_size[a] > 1)
+    out[:, 0] = (a_size == b_size) & (a_pos == b_pos) & (a_size > 1)
     out[:, 1] = (n_in_sentence == 2) & (han_between == 0)
     out[:, 2] = han_between
     out[:, 4] = counts.between(PUNCT_CHARS, bt_lo, bt_hi) == 0
