@@ -49,21 +49,30 @@ def names() -> tuple[str, ...]:
 
 def pair_rows(ctx: Context, cands: Sequence[Candidate], rows: np.ndarray,
               keys: Sequence[tuple[str, str]] | None = None
-              ) -> tuple[list[tuple[str, str]], list[np.ndarray], np.ndarray]:
-    """Candidates grouped by (donor, recipient): the keys, each key's candidate indexes, and the
-    aggregated feature row of each key (maximum and minimum over its candidates, their number).
-    keys: each candidate's (donor, recipient) key, when the caller has them."""
+              ) -> tuple[list[tuple[str, str]], list[list[int]], np.ndarray]:
+    """Candidates grouped by (donor, recipient): the keys (in order of first candidate), each
+    key's candidate indexes (in order), and the aggregated feature row of each key (maximum and
+    minimum over its candidates, their number). keys: each candidate's (donor, recipient) key,
+    when the caller has them."""
     if keys is None:
         keys = [(_key(ctx.groups[c.a].region), _key(ctx.groups[c.b].region)) for c in cands]
     index: dict[tuple[str, str], int] = {}
-    pair_of = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
-    order = np.argsort(pair_of, kind="stable")
-    bounds = np.flatnonzero(np.diff(pair_of[order], prepend=-1))
-    sorted_rows = rows[order]
-    agg = np.hstack([np.maximum.reduceat(sorted_rows, bounds, axis=0),
-                     np.minimum.reduceat(sorted_rows, bounds, axis=0),
-                     np.diff(np.append(bounds, len(order)))[:, None].astype(np.float64)])
-    members = np.split(order, bounds[1:])
+    members: list[list[int]] = []
+    for i, k in enumerate(keys):
+        j = index.get(k)
+        if j is None:
+            index[k] = len(members)
+            members.append([i])
+        else:
+            members[j].append(i)
+    sizes = [len(m) for m in members]
+    bounds = np.cumsum([0, *sizes[:-1]])
+    grouped = rows[[i for m in members for i in m]]
+    width = rows.shape[1]
+    agg = np.empty((len(members), 2 * width + 1))
+    agg[:, :width] = np.maximum.reduceat(grouped, bounds, axis=0)
+    agg[:, width:2 * width] = np.minimum.reduceat(grouped, bounds, axis=0)
+    agg[:, -1] = sizes
     return list(index), members, agg
 
 
@@ -245,7 +254,6 @@ def pairing_examples(text: str, mentions: list[Mention], published: str | None,
     _, members, rows = pair_rows(ctx, cands, features(ctx, cands))
     labels = []
     for m in members:
-        m = m.tolist()
         c = cands[m[0]]
         a, b = ctx.groups[c.a].region, ctx.groups[c.b].region
         labels.append(int(any(_matches(a, g.get("donor_code"), g.get("donor"))
