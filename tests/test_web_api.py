@@ -381,3 +381,17 @@ def test_serve_binds_localhost_unless_told(monkeypatch, tmp_path):
     assert app.state.config.token == TOKEN and app.state.config.folders == (tmp_path.resolve(),)
     assert TOKEN not in result.output
     app.state.store.engine.dispose()
+
+
+def test_cached_answers_are_the_same_answers(client):
+    """The second read of a URL comes from the answer cache in front of the router: same body,
+    same headers (security headers, CSV attachment) and the same ETag."""
+    for url in ("/api/pairings?donor=江苏&format=csv", "/api/regions/632500", "/api/stats"):
+        first, second = client.get(url), client.get(url)
+        assert second.status_code == first.status_code == 200
+        assert second.content == first.content
+        for header in ("etag", "content-type", "cache-control", "x-content-type-options", "content-disposition"):
+            assert second.headers.get(header) == first.headers.get(header), (url, header)
+        assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert client.get("/api/pairings?programme=x").status_code == 422  # errors are never cached
+    assert client.get("/api/pairings?programme=x").status_code == 422

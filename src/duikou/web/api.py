@@ -63,17 +63,17 @@ class _Cache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, ...], tuple[bytes, str, dict[str, str]]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[bytes, str, dict[str, str], str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...]) -> tuple[bytes, str, dict[str, str]] | None:
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str, dict[str, str], str] | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: tuple[str, ...], value: tuple[bytes, str, dict[str, str]]) -> None:
+    def put(self, key: tuple[Any, ...], value: tuple[bytes, str, dict[str, str], str]) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -86,6 +86,46 @@ def _cache(request: Request) -> _Cache:
     if not hasattr(state, "api_cache"):
         state.api_cache = _Cache()
     return state.api_cache
+
+
+def _etag(version: str, path: str, query: bytes) -> str:
+    return '"' + hashlib.blake2b(f"{version}|{path}?".encode() + query, digest_size=12).hexdigest() + '"'
+
+
+def _not_modified(etag: str, if_none_match: str | None) -> bool:
+    return bool(if_none_match) and etag in [t.strip() for t in if_none_match.split(",")]
+
+
+class CachedReads:
+    """ASGI middleware in front of the app: a GET under /api/ whose answer is already cached for
+    the store's current data version is answered from the cache (or 304) without routing or
+    parameter parsing again. Only answers the handlers made (valid requests) are ever cached."""
+
+    def __init__(self, app: Any, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        cache: _Cache | None = getattr(self.state, "api_cache", None)
+        if cache is None:
+            return await self.app(scope, receive, send)
+        version = data_version(self.state.store)
+        hit = cache.get((version, scope["path"], scope["query_string"]))
+        if hit is None:
+            return await self.app(scope, receive, send)
+        body, media_type, extra, etag = hit
+        headers = [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
+        if_none_match = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if _not_modified(etag, if_none_match):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers += [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+        headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def encode_json(value: Any) -> bytes:
@@ -134,11 +174,11 @@ async def _answer(request: Request, compute: Callable[[Store], Any], fmt: str = 
     """The cached, ETagged answer of compute(store) as JSON, or its items as CSV."""
     store: Store = request.app.state.store
     version = data_version(store)
-    query = request.url.query
-    etag = '"' + hashlib.blake2b(f"{version}|{request.url.path}?{query}".encode(), digest_size=12).hexdigest() + '"'
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    path, query = request.scope["path"], request.scope["query_string"]
+    etag = _etag(version, path, query)
+    if _not_modified(etag, request.headers.get("if-none-match")):
         return Response(status_code=304, headers=_headers(etag))
-    key = (version, request.url.path, query)
+    key = (version, path, query)
     cache = _cache(request)
     hit = cache.get(key)
     if hit is None:
@@ -150,11 +190,11 @@ async def _answer(request: Request, compute: Callable[[Store], Any], fmt: str = 
             raise HTTPException(404, "not found")
         if fmt == "csv":
             hit = (encode_csv(items(value)), "text/csv; charset=utf-8",
-                   {"Content-Disposition": f'attachment; filename="duikou-{name}.csv"'})
+                   {"Content-Disposition": f'attachment; filename="duikou-{name}.csv"'}, etag)
         else:
-            hit = (encode_json(value), "application/json", {})
+            hit = (encode_json(value), "application/json", {}, etag)
         cache.put(key, hit)
-    body, media_type, extra = hit
+    body, media_type, extra, _etag_then = hit
     return Response(body, media_type=media_type, headers={**_headers(etag), **extra})
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from typing import Any
+
+from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from duikou.store import Store, open_store
@@ -15,6 +17,27 @@ from duikou.web.security import WebConfig
 #: sent with every response: JSON is never sniffed as HTML, pages are not framed by other sites
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin"}
+
+
+class SecurityHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every response that lacks them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _v in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.extra if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(db: str | Store | None = None, config: WebConfig | None = None) -> FastAPI:
@@ -37,12 +60,9 @@ def create_app(db: str | Store | None = None, config: WebConfig | None = None) -
     app.state.config = config if config is not None else WebConfig.from_env()
     app.state.jobs = Jobs(store, app.state.config.ingest_batch)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+    app.state.api_cache = api._Cache()
+    app.add_middleware(api.CachedReads, state=app.state)
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(api.router)
     app.include_router(pages.router)
