@@ -25,6 +25,16 @@ def test_aided_by_and_recipient_by_you():
     assert q.kind == "who_aids" and names(q.recipients) == ["玉树藏族自治州"]
 
 
+def test_a_programme_word_before_a_donor_word_names_the_recipient():
+    q = parse_question("和田地区的援疆省市是哪个?")
+    assert q.kind == "who_aids" and names(q.recipients) == ["和田地区"] and not q.donors
+    q = parse_question("日喀则的对口援藏城市有哪些?")
+    assert q.kind == "who_aids" and names(q.recipients) == ["日喀则市"]
+    # 援疆地区 is where the aid goes: the region before it stays the donor
+    q = parse_question("浙江省的援疆地区是哪里?")
+    assert q.kind == "aided_by" and names(q.donors) == ["浙江省"]
+
+
 def test_amount_question():
     q = parse_question("2018年苏州向铜仁投入了多少帮扶资金?")
     assert q.kind == "amount" and q.measure == "资金"

@@ -63,7 +63,9 @@ def _drop_outer(regions: list[Region]) -> list[Region]:
     return [r for r in regions if not any(_inside(o, r) for o in regions)]
 
 
-RECIPIENT_ROLE = re.compile(r"的(对口)?(援建|支援|帮扶|援助|协作|结对)\S{0,2}(方|省份|省市|城市|地区|单位|省|市)")
+# "B的援建省份", "B的援疆省市" (a programme word names donors only: 援疆地区 is where the aid goes)
+RECIPIENT_ROLE = re.compile(r"的(对口)?((援建|支援|帮扶|援助|协作|结对)\S{0,2}(方|省份|省市|城市|地区|单位|省|市)"
+                            r"|(援疆|援藏|援青)(方|省份|省市|城市|单位|省|市))")
 BY_WHOM = re.compile(r"由(谁|哪)")
 DIRECTION = re.compile(r"向|对(?!口)|给")
 RELATION = re.compile(r"关系|之间|结对|是否.*对口|是不是.*对口")
