@@ -70,7 +70,7 @@ def tokens(text: str) -> list[str]:
 
 @dataclass
 class _Index:
-    count: int  # passages when built
+    last: int  # the highest passage id when built (passages are only ever added)
     ids: np.ndarray  # passage id of each indexed row
     model: Any  # bm25s.BM25, or None when there is nothing to search
 
@@ -81,13 +81,16 @@ class _Index:
         return np.log1p((len(self.ids) - df + 0.5) / (df + 0.5))
 
     def contains(self, token_id: int, rows: np.ndarray) -> np.ndarray:
-        """Which of the rows contain the token."""
+        """Which of the rows contain the token (a binary search in its posting list, which
+        bm25s keeps sorted: _build checks it)."""
         scores = self.model.scores
         postings = scores["indices"][scores["indptr"][token_id]:scores["indptr"][token_id + 1]]
-        return np.isin(rows, postings)
+        at = np.searchsorted(postings, rows)
+        return (at < len(postings)) & (postings[np.minimum(at, len(postings) - 1)] == rows) if len(postings) \
+            else np.zeros(len(rows), dtype=bool)
 
 
-def _build(store: Store, count: int) -> _Index:
+def _build(store: Store, last: int) -> _Index:
     """Index the passages, segmenting only those whose tokens are not stored yet (and storing
     them, so the next process reads them instead)."""
     import bm25s
@@ -96,7 +99,7 @@ def _build(store: Store, count: int) -> _Index:
     with store.engine.connect() as conn:
         rows = conn.execute(select(p.c.id, p.c.text, p.c.tokens).order_by(p.c.id)).all()
     if not rows:
-        return _Index(count, np.empty(0, dtype=np.int64), None)
+        return _Index(last, np.empty(0, dtype=np.int64), None)
     corpus, fresh = [], []
     for pid, text, stored in rows:
         words = _stored_tokens(stored)
@@ -112,7 +115,13 @@ def _build(store: Store, count: int) -> _Index:
             _log.info("passage tokens not stored: %s", exc)
     model = bm25s.BM25()
     model.index(corpus, show_progress=False)
-    return _Index(count, np.asarray([row[0] for row in rows], dtype=np.int64), model)
+    indptr, indices = model.scores["indptr"], model.scores["indices"]
+    steps = np.diff(indices)
+    # a step down inside a token's postings means they are not sorted (a step down is expected
+    # only where one token's list ends and the next begins)
+    if np.any((steps < 0) & ~np.isin(np.arange(1, len(indices)), indptr)):
+        raise RuntimeError("bm25s returned unsorted posting lists; passages.contains needs them sorted")
+    return _Index(last, np.asarray([row[0] for row in rows], dtype=np.int64), model)
 
 
 def _stored_tokens(stored: str | None) -> list[str] | None:
@@ -124,17 +133,18 @@ def _stored_tokens(stored: str | None) -> list[str] | None:
 
 
 def _index(store: Store) -> _Index:
-    """The store's index, built at the first query and again when the passage count changed."""
+    """The store's index, built at the first query and again when passages were added (the
+    highest id, read from the primary key, not a count of every row)."""
     url = store.engine.url.render_as_string(hide_password=False)
     with store.engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(s.passages)).scalar_one()
+        last = conn.execute(select(func.max(s.passages.c.id))).scalar() or 0
     index = _indexes.get(url)
-    if index is not None and index.count == count:
+    if index is not None and index.last == last:
         return index
     with _lock:
         index = _indexes.get(url)
-        if index is None or index.count != count:
-            index = _indexes[url] = _build(store, count)
+        if index is None or index.last != last:
+            index = _indexes[url] = _build(store, last)
     return index
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from duikou import registry
@@ -205,8 +206,18 @@ def _side_filter(regions: list[Region] | None) -> list[str] | None:
 
 def _official_rows(donors: list[Region] | None, recipients: list[Region] | None,
                    programmes: set[str] | None = None) -> list[registry.Arrangement]:
-    rows = registry.query(donor=_side_filter(donors), recipient=_side_filter(recipients))
+    donor, recipient = _side_filter(donors), _side_filter(recipients)
+    rows = _registry_rows(id(registry.arrangements()), tuple(donor) if donor else None,
+                          tuple(recipient) if recipient else None)
     return [a for a in rows if not programmes or a.programme in programmes]
+
+
+@lru_cache(maxsize=4096)
+def _registry_rows(_table: int, donor: tuple[str, ...] | None,
+                   recipient: tuple[str, ...] | None) -> tuple[registry.Arrangement, ...]:
+    """registry.query, remembered: the registry is fixed data (keyed by the loaded table), and
+    an answer asks it the same few questions many times (namesakes, orientation, parts)."""
+    return tuple(registry.query(donor=list(donor) if donor else None, recipient=list(recipient) if recipient else None))
 
 
 def _top_level(rows: list[registry.Arrangement]) -> list[registry.Arrangement]:
