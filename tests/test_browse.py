@@ -137,6 +137,9 @@ def test_documents_list_counts_evidence(filled):
     listed = browse.documents(filled)
     assert listed["total"] == 4 and [d["doc_id"] for d in listed["items"]] == ["a", "a-copy", "b", "c"]
     assert all(d["pairings"] == 1 and d["claims"] == 1 for d in listed["items"])
+    assert {d["doc_id"]: d["reprint_of"] for d in listed["items"]}["a-copy"] == "a"
+    assert set(listed["items"][0]) == {"doc_id", "source_id", "title", "url", "published", "relevance", "pairings",
+                                       "claims", "reprint_of"}
     assert [d["doc_id"] for d in browse.documents(filled, q="copy")["items"]] == ["a-copy"]
     assert browse.documents(filled, q="%")["total"] == 0  # LIKE wildcards are literal
 

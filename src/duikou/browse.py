@@ -410,7 +410,8 @@ def documents(store: Store, q: str | None = None, limit: int = 100, offset: int 
     counts = _evidence_counts(store, [r["id"] for r in rows])
     for r in rows:
         r["pairings"], r["claims"] = counts[r.pop("id")]
-        r["reprint_of"] = r.pop("cluster") if r["cluster"] != r["doc_id"] else None
+        cluster = r.pop("cluster")
+        r["reprint_of"] = cluster if cluster != r["doc_id"] else None
     return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
 
