@@ -85,3 +85,17 @@ def test_paragraph_level_reprints_count_once() -> None:
     ids = [index.add(f"d1@{s}", sig) for s, _e, sig in paragraph_signatures(doc1)]
     ids += [index.add(f"d2@{s}", sig) for s, _e, sig in paragraph_signatures(doc2)]
     assert ids == ["d1@0", f"d1@{len(P1) + 1}", "d2@0", "d1@0"]
+
+
+def test_assign_leaves_the_index_add_would_have_built() -> None:
+    article = f"{P1}\n{P2}"
+    items = [("a", minhash_signature(article)), ("b", minhash_signature("转载:\n" + article)),
+             ("c", minhash_signature(OTHER)), ("d", minhash_signature(article))]
+    built, told = ReprintIndex(), ReprintIndex()
+    for key, signature in items:
+        told.assign(key, signature, built.add(key, signature))
+    assert told.n_clusters == built.n_clusters == 2 and len(told) == len(built) == 4
+    for key, signature in [("e", minhash_signature(article + "\n第2期")), ("f", minhash_signature(OTHER)),
+                           ("g", minhash_signature(P2))]:
+        assert told.add(key, signature) == built.add(key, signature)
+    assert told.cluster_of("e") == "a" and told.cluster_of("f") == "c"

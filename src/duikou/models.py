@@ -129,3 +129,8 @@ class ProcessedDocument:
     minhash: list[int] | None = None
     # (start, end, MinHash) of each paragraph long enough to recognise when reprinted elsewhere
     paragraphs: list[tuple[int, int, list[int]]] = field(default_factory=list)
+    # Reprint decisions made upstream (the Spark engine clusters across partitions with the same
+    # ReprintIndex): the document's cluster and each paragraph's passage head (the key
+    # doc_id@start of its first copy). None: the store decides with its own indexes.
+    cluster: str | None = None
+    passage_heads: list[str] | None = None

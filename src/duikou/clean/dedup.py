@@ -263,6 +263,22 @@ class ReprintIndex:
     def cluster_of(self, key: str) -> str | None:
         return self._cluster.get(key)
 
+    def assign(self, key: str, signature: list[int], cluster: str) -> None:
+        """Record a decision made elsewhere (the Spark engine runs add() per component of
+        colliding signatures), so later add() calls see the index add() would have built."""
+        if key in self._cluster:
+            return
+        self._cluster[key] = cluster
+        values = np.asarray(signature, dtype=np.uint32)
+        if values[0] == _EMPTY and (values == _EMPTY).all():
+            return
+        digest = hashlib.blake2b(values.tobytes(), digest_size=16).digest()
+        self._exact.setdefault(digest, key)
+        if cluster == key and key not in self._head_signature:
+            self._head_signature[key] = values
+            self._head_order[key] = len(self._head_order)
+            self._lsh.insert(key, _Sig(values), check_duplication=False)
+
     def add(self, key: str, signature: list[int]) -> str:
         if key in self._cluster:
             return self._cluster[key]

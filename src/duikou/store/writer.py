@@ -119,7 +119,7 @@ def _clusters(store: Store, conn: Connection, batch: list[_Pending]) -> None:
     (the reprint index), else starts its own."""
     d = s.documents
     by_hash: dict[str, str] = {}
-    hashes = sorted({p.item.content_hash for p in batch})
+    hashes = sorted({p.item.content_hash for p in batch if p.item.cluster is None})
     for chunk in _chunks(hashes):
         rows = conn.execute(select(d.c.content_hash, d.c.cluster).where(d.c.content_hash.in_(chunk))
                             .order_by(d.c.id))
@@ -127,6 +127,12 @@ def _clusters(store: Store, conn: Connection, batch: list[_Pending]) -> None:
             by_hash.setdefault(content, cluster)
     for p in batch:
         doc_id, content = p.item.document.doc_id, p.item.content_hash
+        if p.item.cluster is not None:  # decided upstream (the Spark engine's clustering)
+            p.cluster = p.item.cluster
+            if store._reprints is not None and p.item.minhash:
+                store._reprints.assign(doc_id, p.item.minhash, p.cluster)
+            by_hash.setdefault(content, p.cluster)
+            continue
         cluster = by_hash.get(content)
         if cluster is None and p.item.minhash:
             cluster = store._reprint_index(conn).add(doc_id, p.item.minhash)
@@ -151,9 +157,17 @@ def _documents(conn: Connection, batch: list[_Pending]) -> None:
 def _passages(store: Store, conn: Connection, batch: list[_Pending]) -> None:
     """Each paragraph joins the passage it reprints (the head of its cluster in the passage
     index), or starts a new one."""
-    index = store._passage_index(conn)
-    heads = [[index.add(f"{p.item.document.doc_id}@{start}", signature) for start, _end, signature in p.item.paragraphs]
-             for p in batch]
+    heads = []
+    for p in batch:
+        keys = [(f"{p.item.document.doc_id}@{start}", signature) for start, _end, signature in p.item.paragraphs]
+        if p.item.passage_heads is None:
+            index = store._passage_index(conn)
+            heads.append([index.add(key, signature) for key, signature in keys])
+        else:  # decided upstream (the Spark engine's clustering)
+            heads.append(p.item.passage_heads)
+            if store._passages is not None:
+                for (key, signature), head in zip(keys, p.item.passage_heads, strict=True):
+                    store._passages.assign(key, signature, head)
     ps = s.passages
     ids: dict[str, int] = {}
     wanted = sorted({head for row in heads for head in row})
