@@ -63,7 +63,12 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
            db: str | None = DbOption, json_output: bool = JsonOption,
            workers: int | None = typer.Option(None, "--workers", min=1,
                                               help="processes running the pipeline (default: all cores)"),
-           batch: int = typer.Option(200, "--batch", min=1, help="documents stored per transaction")) -> None:
+           batch: int = typer.Option(200, "--batch", min=1, help="documents stored per transaction"),
+           engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or spark"),
+           master: str = typer.Option("local[*]", "--master",
+                                      help="Spark master for --engine spark: local[*], local[N] or spark://host:port"),
+           parquet: Path | None = typer.Option(None, "--parquet", help="--engine spark: keep the Parquet tables "
+                                               "(documents, mentions, pairings, claims, reprints) in this folder")) -> None:
     """Read, clean and mine pages into the database (idempotent: re-ingesting changes nothing;
     a run stopped at any point loses at most the batch being written, and a rerun completes it)."""
     import time
@@ -85,11 +90,27 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders (.txt 
                            status=f"{so_far.pages} pages, {so_far.pages / seconds:.1f} pages/s, "
                                   f"{megabytes:.1f} MB, {megabytes / seconds:.2f} MB/s")
 
-        report = run_ingest(paths, store, on_page=tick, workers=workers or default_workers(), batch_size=batch)
+        if engine == "spark":
+            from duikou.engines.spark import ingest as spark_ingest
+
+            try:
+                report = spark_ingest(paths, store, master=master, output=parquet, on_page=tick, batch_size=batch)
+            except RuntimeError as exc:  # no PySpark or no Java: say which
+                err.print(f"[red]error:[/] {exc}")
+                raise typer.Exit(2)
+        elif engine == "local":
+            report = run_ingest(paths, store, on_page=tick, workers=workers or default_workers(), batch_size=batch)
+        else:
+            err.print(f"[red]error:[/] unknown engine {engine!r}: use local or spark")
+            raise typer.Exit(2)
     seconds = time.perf_counter() - started
     summary = report.as_dict()
     summary["seconds"] = round(seconds, 3)
-    summary["workers"] = workers or default_workers()
+    summary["engine"] = engine
+    if engine == "spark":
+        summary["master"] = master
+    else:
+        summary["workers"] = workers or default_workers()
     summary["totals"] = store.counts()
     if json_output:
         _print_json(summary)
