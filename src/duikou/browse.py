@@ -8,6 +8,7 @@ Pairings combine the two kinds of knowledge duikou keeps apart: the official reg
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any
@@ -95,6 +96,31 @@ def _quote(q: dict[str, Any]) -> dict[str, Any]:
             "quote": q["quote"], "start": q["start"], "end": q["end"]}
 
 
+_LATEST = select(s.documents.c.id, s.documents.c.content_hash).order_by(s.documents.c.id.desc()).limit(1)
+
+
+def data_version(store: Store) -> str:
+    """Changes whenever a document is added or replaced (a replaced document gets a new row, or
+    the same id with a new content hash when it was the last one): what caches are keyed by."""
+    with store.engine.connect() as conn:
+        row = conn.execute(_LATEST).first()
+    return f"{row[0]}-{row[1][:16]}" if row else "empty"
+
+
+_facts: weakref.WeakKeyDictionary[Store, tuple[str, list[dict[str, Any]]]] = weakref.WeakKeyDictionary()
+
+
+def _corpus_facts(store: Store) -> list[dict[str, Any]]:
+    """Every pairing the corpus reports (Store.pairing_facts with its best quotes), read once per
+    store and data version: each filtered list is then cut from it in memory."""
+    version = data_version(store)
+    cached = _facts.get(store)
+    if cached is None or cached[0] != version:
+        cached = (version, store.pairing_facts(quotes=MAX_QUOTES))
+        _facts[store] = cached
+    return cached[1]
+
+
 def pairings(store: Store, donor: str | None = None, recipient: str | None = None,
              programme: str | None = None, year: int | None = None, basis: str | None = None,
              limit: int = 100, offset: int = 0) -> dict[str, Any]:
@@ -136,9 +162,9 @@ def _all_pairings(store: Store, donors: list[str] | None, recipients: list[str] 
         it["_open"] = it["_open"] or a.until is None
         if not it["_open"] and a.until is not None:
             it["until"] = max(it["until"] or a.until, a.until)
-    sql = lambda sides: sides if sides and all(x.isdigit() for x in sides) else None
-    for f in store.pairing_facts(donor=sql(donors), recipient=sql(recipients), programme=programme,
-                                 quotes=MAX_QUOTES):
+    for f in _corpus_facts(store):
+        if programme and f["programme"] != programme:
+            continue
         if not _in_force(f["since"], f["until"], year):
             continue
         if not _matches(f["donor_code"], (f["donor"], f["donor_full"]), donors) or \
@@ -232,6 +258,7 @@ def claims(store: Store, subject: str | None = None, object_: str | None = None,
 
 # ---- regions ----------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _level(code: str | None) -> str | None:
     if not code:
         return None

@@ -21,12 +21,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from duikou import browse
 from duikou.store import Store
-from duikou.store import schema as s
 from duikou.web.security import PathRefused, config_of, confine, require_token, safe_name
 
 router = APIRouter(prefix="/api")
@@ -47,15 +45,7 @@ CACHE_SIZE = 4096
 
 # ---- caching and encoding --------------------------------------------------------------------------
 
-_LATEST = select(s.documents.c.id, s.documents.c.content_hash).order_by(s.documents.c.id.desc()).limit(1)
-
-
-def data_version(store: Store) -> str:
-    """Changes whenever a document is added or replaced (a replaced document gets a new row, or
-    the same id with a new content hash when it was the last one)."""
-    with store.engine.connect() as conn:
-        row = conn.execute(_LATEST).first()
-    return f"{row[0]}-{row[1][:16]}" if row else "empty"
+data_version = browse.data_version
 
 
 class _Cache:
