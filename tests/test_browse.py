@@ -169,3 +169,13 @@ def test_on_the_example_corpus(example_store):
     assert "official" in item["basis"]
     hits = browse.search(example_store, "江苏 援青 干部")["items"]
     assert hits and all("text" in h for h in hits)
+
+
+def test_items_are_the_callers_own(filled):
+    """Changing an answer (as a page might) changes no later answer."""
+    first = browse.pairings(filled, donor="江苏", recipient="青海", limit=1000)
+    for item in first["items"]:
+        item["donor"]["name"] = "changed"
+        item["sources"].clear()
+    again = browse.pairings(filled, donor="江苏", recipient="青海", limit=1000)
+    assert all(i["donor"]["name"] != "changed" and i["sources"] for i in again["items"])

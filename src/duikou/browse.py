@@ -153,7 +153,7 @@ def _all_pairings(store: Store, donors: list[str] | None, recipients: list[str] 
         if not _matches(a.donor_code, (a.donor, dside["name"]), donors) or \
                 not _matches(a.recipient_code, (a.recipient, rside["name"]), recipients):
             continue
-        it = item(dside, rside, a.programme)
+        it = item(dict(dside), dict(rside), a.programme)  # copies: the named rows are shared
         if "official" not in it["basis"]:
             it["basis"].append("official")
         it["sources"].append(_official_source(a, year))
