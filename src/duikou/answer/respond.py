@@ -3,7 +3,9 @@
 A question is answered in parts, one donor and one recipient each. A part's verdict is
 `yes` when the registry of official arrangements or the corpus supports the pairing, `no` when
 the registry lists the recipient's official donors (for the programme the question implies) and
-the donor is not among them, `not_found` when neither says anything. Its basis says where the
+the donor is not among them, or, the registry having none, when a sentence of the corpus names
+the recipient's donors for that programme without the donor (denial.py), `not_found` when
+neither says anything. Its basis says where the
 verdict comes from: `official` (a registry row and the decision that set it), `reported` (quotes
 from the corpus), or both; the statement says both in plain Chinese, and never passes an
 official row off as corpus evidence. See docs/ask-json.md for the JSON contract.
@@ -18,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from duikou import registry
+from duikou.answer import denial
 from duikou.answer.question import ParsedQuestion, parse_question
 from duikou.clean.dedup import normalise
 from duikou.models import Region
@@ -352,6 +355,14 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
                      f"{'、'.join(donors[:8])}{'等' if len(donors) > 8 else ''}，没有{who}）；本语料也没有报道。")
         return Part(side_of(donor), _target_side(recipient, explicit), "no", ["official"], statement, [],
                     [registry.record(a, as_of) for a in _top_level(listed)])
+    denial = _corpus_denial(store, donor, recipient, implied)
+    if denial is not None:
+        stated, facts = denial
+        names = "、".join(dict.fromkeys(r.name for r in stated.donors))
+        quote = stated.quote
+        statement = (f"{who}：否（本语料报道{recipient.name}的{implied}援助方是：{names}，没有{who}："
+                     f"“{quote['quote']}”（{quote['doc']}））；官方安排表中没有{recipient.name}的{implied}援助方记录。")
+        return Part(side_of(donor), side_of(recipient), "no", ["reported"], statement, facts)
     if recipient is not None and recipient.level == "province" and recipient.code \
             and not _official_rows(None, [recipient]) and not store.pairing_facts(recipient=_sql_side([recipient]),
                                                                                    quotes=0):
@@ -362,6 +373,33 @@ def _part(q: ParsedQuestion, store: Store, donor: Region, recipient: Region | No
         return Part(side_of(donor), side_of(recipient), "no", ["official"], statement)
     statement = f"{who}：未知（官方安排表中没有{target}的援助方记录；本语料也没有报道）。"
     return Part(side_of(donor), _target_side(recipient, explicit), "not_found", [], statement)
+
+
+def _corpus_denial(store: Store, donor: Region, recipient: Region | None,
+                   programme: str | None) -> tuple[denial.Statement, list[Fact]] | None:
+    """A sentence of the corpus naming the recipient's donors for the programme, without the
+    asked donor (denial.py), and the pairings it supports; None when there is none."""
+    if recipient is None or not recipient.code or not programme:
+        return None
+    outer = {r.code for r in _containing(recipient)}
+    if any(a.recipient_code in outer for a in _official_rows([donor], None)):
+        return None  # the donor officially assists the prefecture or province around it: not a no
+    facts = [f for f in _corpus_facts(store, None, [recipient], programme=programme)
+             if f.recipient["code"] == recipient.code]
+    stated = denial.donor_statement(recipient, [q for f in facts for q in f.quotes])
+    if stated is None or not denial.contradicts(donor, stated):
+        return None
+    named = {r.code for r in stated.donors}
+    return stated, [f for f in facts if f.donor["code"] in named]
+
+
+def _containing(region: Region) -> list[Region]:
+    """The prefecture and province a region lies in (by code)."""
+    from duikou.regions import default_gazetteer
+
+    code = region.code or ""
+    outer = {code[:4] + "00", code[:2] + "0000"} - {code}
+    return [r for r in map(default_gazetteer().by_code, sorted(outer)) if r is not None]
 
 
 def _target_side(recipient: Region | None, programme: str | None) -> dict[str, Any]:
