@@ -44,7 +44,7 @@ def pages(tmp_path_factory) -> Path:
                 text = page.text if copy == 0 or n % 2 else f"转载 {copy}\n{page.text}"
                 out.write(json.dumps({"id": f"{Path(page.source_id).name}-{copy}", "url": page.url, "text": text},
                                      ensure_ascii=False) + "\n")
-    import duikou.cli  # noqa: F401 - imported once here, not in every child
+    import duikou.cli  # imported once here, not in every child
     import duikou.engines.local  # noqa: F401
     from duikou.pipeline import process_page
 
