@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ from duikou.engines.parquet import PROCESSED, document_row, from_row, ordinal, o
 from duikou.models import RawPage, ReadError
 from duikou.store import Store
 
+_log = logging.getLogger(__name__)
 _PRIOR = -(1 << 62)  # stored items come before every new one (offset by their row id)
 _EMPTY = 0xFFFFFFFF
 
@@ -168,6 +170,7 @@ def _components(buckets: Any, n: int) -> Any:
         new = (edges.map(lambda e: (e[1], e[0])).join(bucket_label, n).map(lambda kv: kv[1])
                .reduceByKey(min, n).cache())
         moved = new.join(labels, n).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        _log.info("components: %d labels moved", moved)
         labels.unpersist()
         labels = new
         if not moved:
@@ -199,7 +202,7 @@ def reprint_decisions(items: Any) -> Any:
     grouped = (items.map(lambda it: (it[0], it)).leftOuterJoin(labels, n)
                .map(lambda kv: (kv[1][1] if kv[1][1] is not None else kv[0], kv[1][0])).groupByKey(n))
     decisions = grouped.flatMap(lambda kv: _decide(kv[1])).cache()
-    decisions.count()  # computed once: its lineage holds the propagation loop
+    _log.info("reprint decisions: %d items", decisions.count())  # computed once: its lineage holds the loop
     return decisions
 
 
