@@ -5,7 +5,7 @@ The input is ../shared/corpus pages repeated under new ids (a changed first line
 near-duplicate reprints, as in real crawls) mixed with irrelevant filler pages (generated
 local news), written as --files .jsonl partitions. MB = 10^6 bytes of page text as UTF-8.
 
-    PYTHONPATH=src .venv/bin/python bench/scale.py [--mb 200] [--files 8] [--spark-master local[2]]
+    PYTHONPATH=src .venv/bin/python bench/scale.py [--mb 200 | --quick] [--files 8] [--spark-master local[2]]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from duikou.engines.local import default_workers  # noqa: E402
-from duikou.engines.local import ingest as local_ingest  # noqa: E402
-from duikou.store import open_store  # noqa: E402
+from duikou.engines.local import default_workers
+from duikou.engines.local import ingest as local_ingest
+from duikou.store import open_store
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
 
@@ -81,9 +81,12 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=200.0, help="MB of page text (default 200)")
     parser.add_argument("--files", type=int, default=8, help="input files, i.e. Spark partitions (default 8)")
     parser.add_argument("--spark-master", default="local[2]", help="Spark master (default local[2])")
+    parser.add_argument("--quick", action="store_true", help="3 MB in 4 files (numbers noisier)")
     parser.add_argument("--skip", action="append", default=[], choices=["local1", "local", "spark"],
                         help="leave a run out (repeatable)")
     args = parser.parse_args()
+    if args.quick:
+        args.mb, args.files = 3.0, 4
     if not (CORPUS / "seeds" / "pages.jsonl").exists():
         sys.exit(f"corpus not found at {CORPUS}")
     cores = default_workers()
